@@ -1,0 +1,11 @@
+using LianDong.Domain.Compliance;
+using LianDong.Domain.Merchants;
+using Microsoft.EntityFrameworkCore;
+
+namespace LianDong.Domain.Persistence;
+
+public partial class LianDongDbContext
+{
+    public DbSet<Merchant> Merchants => Set<Merchant>();
+    public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
+}

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace LianDong.Domain.Persistence;
+
+/// <summary>
+/// The one context for Identity and the domain. Partial so each area keeps its DbSets beside it;
+/// mappings live in <c>EntityConfigurations/</c> and are picked up from this assembly.
+/// </summary>
+public partial class LianDongDbContext(DbContextOptions<LianDongDbContext> options)
+    : IdentityDbContext<AppUser, IdentityRole, string>(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(LianDongDbContext).Assembly);
+    }
+}
+
+/// <summary>A console user (admin, merchant or finance). Merchant users are bound to one merchant.</summary>
+public class AppUser : IdentityUser
+{
+    public string? DisplayName { get; set; }
+}

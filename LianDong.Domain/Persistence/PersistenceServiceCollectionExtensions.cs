@@ -1,0 +1,56 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using System.Data.Common;
+
+namespace LianDong.Domain.Persistence;
+
+public static class PersistenceServiceCollectionExtensions
+{
+    public const string DefaultConnectionString = "Data Source=data/liandong.db";
+
+    /// <summary>
+    /// Registers the context factory (one context per operation, as Blazor Server needs) and a scoped
+    /// context for Identity. SQLite runs in WAL mode with a busy timeout so readers never block the writer.
+    /// </summary>
+    public static IServiceCollection AddLianDongPersistence(this IServiceCollection services, string connectionString)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString);
+        if (!string.IsNullOrEmpty(csb.DataSource) && csb.DataSource != ":memory:")
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(csb.DataSource));
+            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        }
+        if (csb.DefaultTimeout < 30) csb.DefaultTimeout = 30;
+        var cs = csb.ToString();
+
+        services.AddDbContextFactory<LianDongDbContext>(o => Configure(o, cs));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<LianDongDbContext>>().CreateDbContext());
+        return services;
+    }
+
+    public static void Configure(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseSqlite(connectionString).AddInterceptors(SqlitePragmaInterceptor.Instance);
+}
+
+/// <summary>Sets WAL and the pragmas every connection needs when it opens.</summary>
+internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
+{
+    public static readonly SqlitePragmaInterceptor Instance = new();
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = Pragmas;
+        cmd.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = Pragmas;
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
