@@ -19,4 +19,10 @@ public class Merchant
         Contact = contact;
         CreatedAt = createdAt;
     }
+
+    public void ChangeCode(string code)
+    {
+        if (string.IsNullOrWhiteSpace(code)) throw new ArgumentException("Merchant code is required.", nameof(code));
+        Code = code;
+    }
 }

@@ -22,4 +22,7 @@ public partial class LianDongDbContext(DbContextOptions<LianDongDbContext> optio
 public class AppUser : IdentityUser
 {
     public string? DisplayName { get; set; }
+
+    /// <summary>The merchant a Merchant user acts for; null for admins and finance.</summary>
+    public long? MerchantId { get; set; }
 }

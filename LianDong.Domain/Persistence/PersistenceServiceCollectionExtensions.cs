@@ -14,7 +14,22 @@ public static class PersistenceServiceCollectionExtensions
     /// Registers the context factory (one context per operation, as Blazor Server needs) and a scoped
     /// context for Identity. SQLite runs in WAL mode with a busy timeout so readers never block the writer.
     /// </summary>
-    public static IServiceCollection AddLianDongPersistence(this IServiceCollection services, string connectionString)
+    public static IServiceCollection AddLianDongPersistence(this IServiceCollection services, string connectionString) =>
+        services.AddLianDongPersistence(_ => connectionString);
+
+    /// <summary>
+    /// As above, with the connection string read when the first context is made (after the host's
+    /// configuration is complete, so test hosts and command-line overrides are seen).
+    /// </summary>
+    public static IServiceCollection AddLianDongPersistence(this IServiceCollection services, Func<IServiceProvider, string> connectionString)
+    {
+        services.AddDbContextFactory<LianDongDbContext>((sp, o) => Configure(o, Prepare(connectionString(sp))));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<LianDongDbContext>>().CreateDbContext());
+        return services;
+    }
+
+    /// <summary>Creates the database folder and sets a busy timeout; returns the connection string to use.</summary>
+    public static string Prepare(string connectionString)
     {
         var csb = new SqliteConnectionStringBuilder(connectionString);
         if (!string.IsNullOrEmpty(csb.DataSource) && csb.DataSource != ":memory:")
@@ -23,11 +38,7 @@ public static class PersistenceServiceCollectionExtensions
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         }
         if (csb.DefaultTimeout < 30) csb.DefaultTimeout = 30;
-        var cs = csb.ToString();
-
-        services.AddDbContextFactory<LianDongDbContext>(o => Configure(o, cs));
-        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<LianDongDbContext>>().CreateDbContext());
-        return services;
+        return csb.ToString();
     }
 
     public static void Configure(DbContextOptionsBuilder o, string connectionString) =>

@@ -30,3 +30,14 @@ internal sealed class AuditLogEntryConfiguration : IEntityTypeConfiguration<Audi
         b.HasIndex(x => new { x.Action, x.At });
     }
 }
+
+internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
+{
+    public void Configure(EntityTypeBuilder<AppUser> b)
+    {
+        b.Property(x => x.DisplayName).HasMaxLength(200);
+        // A merchant with users cannot be deleted by accident.
+        b.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => x.MerchantId);
+    }
+}

@@ -1,0 +1,19 @@
+using LianDong.Console.Features.Account;
+using LianDong.Console.Features.Audit;
+using LianDong.Console.Features.Merchants;
+using LianDong.Console.Features.Users;
+
+namespace LianDong.Console.Features;
+
+public static class FeatureServices
+{
+    /// <summary>The services behind the console's pages; each area keeps its own in Features/&lt;Area&gt;/.</summary>
+    public static IServiceCollection AddConsoleFeatures(this IServiceCollection services)
+    {
+        services.AddScoped<AccountService>();
+        services.AddScoped<UserAdminService>();
+        services.AddScoped<MerchantService>();
+        services.AddScoped<AuditLogService>();
+        return services;
+    }
+}

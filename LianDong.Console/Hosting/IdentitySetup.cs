@@ -1,0 +1,61 @@
+using LianDong.Console.Security;
+using LianDong.Domain.Persistence;
+using Microsoft.AspNetCore.Identity;
+
+namespace LianDong.Console.Hosting;
+
+public static class IdentitySetup
+{
+    public const string LoginPath = "/account/login";
+    public const string LogoutPath = "/account/logout";
+    public const string AccessDeniedPath = "/account/access-denied";
+    public const int MaxFailedAccessAttempts = 5;
+    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Identity with cookie sign-in, no self-registration (there is no register page or endpoint),
+    /// lockout on the fifth wrong password in a row for 15 minutes, and a password policy of
+    /// at least 12 characters with upper case, lower case and a digit.
+    /// </summary>
+    public static IServiceCollection AddLianDongIdentity(this IServiceCollection services)
+    {
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies(c => c.ApplicationCookie?.Configure(o =>
+            {
+                o.LoginPath = LoginPath;
+                o.LogoutPath = LogoutPath;
+                o.AccessDeniedPath = AccessDeniedPath;
+                o.Cookie.Name = "LianDong.Auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+            }));
+
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.SignIn.RequireConfirmedAccount = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = MaxFailedAccessAttempts;
+                o.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
+                o.Password.RequiredLength = 12;
+                o.Password.RequireUppercase = true;
+                o.Password.RequireLowercase = true;
+                o.Password.RequireDigit = true;
+                o.Password.RequireNonAlphanumeric = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<LianDongDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.AddScoped<ICurrentUser, CircuitCurrentUser>();
+        return services;
+    }
+}

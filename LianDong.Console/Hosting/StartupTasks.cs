@@ -1,0 +1,37 @@
+using LianDong.Console.Settings;
+using LianDong.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace LianDong.Console.Hosting;
+
+/// <summary>
+/// Runs before the web server starts listening (IHostedLifecycleService.StartingAsync runs before any
+/// StartAsync, Kestrel's included): parse the settings (a bad one stops start-up naming it), apply
+/// migrations, make sure the roles and the first admin exist. Runs in the test hosts too, where code
+/// after <c>Build()</c> in Program.cs would not.
+/// </summary>
+public sealed class StartupTasks(IServiceProvider services, ILogger<StartupTasks> log) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken ct)
+    {
+        var settings = services.GetRequiredService<LianDongSettings>();
+
+        var factory = services.GetRequiredService<IDbContextFactory<LianDongDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            await db.Database.MigrateAsync(ct);
+            if (pending.Count > 0)
+                log.LogInformation("Applied {Count} migration(s) to {ConnectionString}", pending.Count, settings.ConnectionString);
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<FirstAdminSeeder>().EnsureAsync(ct);
+    }
+
+    public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken ct) => Task.CompletedTask;
+}

@@ -1,0 +1,78 @@
+using LianDong.Console.Components;
+using LianDong.Console.Features;
+using LianDong.Console.Features.Account;
+using LianDong.Console.Settings;
+using LianDong.Domain.Persistence;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Configuration.Memory;
+using Radzen;
+
+namespace LianDong.Console.Hosting;
+
+/// <summary>Builds the web console. Program.cs, the HTTP test host and the browser tests all go through here.</summary>
+public static class WebConsole
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot.Resolve() });
+        AddDefaults(builder.Configuration);
+
+        // Radzen's _content/ files and the linked wwwroot-assets are served in every environment,
+        // not only Development (the SDK turns static web assets on only there by default).
+        builder.WebHost.UseStaticWebAssets();
+
+        var services = builder.Services;
+        // Parsed lazily so the final configuration (test-host overrides included) is what counts;
+        // StartupTasks resolves it first thing, so a bad setting still stops start-up.
+        services.AddSingleton(sp => SettingsLoader.Load(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(TimeProvider.System);
+        services.AddLianDongPersistence(sp => sp.GetRequiredService<LianDongSettings>().ConnectionString);
+        services.AddLianDongIdentity();
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.AddCascadingAuthenticationState();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityAuthenticationStateProvider>();
+        services.AddRadzenComponents();
+        services.AddScoped<FirstAdminSeeder>();
+        services.AddHostedService<StartupTasks>();
+        services.AddConsoleFeatures();
+
+        // Engine services (branch `engine`, issue 3) register here: services.AddLianDongEngine();
+
+        var app = builder.Build();
+        Configure(app);
+        return app;
+    }
+
+    /// <summary>The documented defaults, as the lowest-priority configuration source.</summary>
+    public static void AddDefaults(IConfigurationBuilder configuration) =>
+        configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = SettingsDefaults.AsConfiguration() });
+
+    private static void Configure(WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+
+        // Unknown pages get the not-found page (GET only: a re-executed POST would hit a form handler).
+        app.UseWhen(c => HttpMethods.IsGet(c.Request.Method),
+            b => b.UseStatusCodePagesWithReExecute("/not-found", "?status={0}"));
+
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
+            .Add(endpoint =>
+            {
+                // The framework's script (blazor.web.js) must load on the anonymous sign-in page too;
+                // the fallback policy (signed in) would otherwise redirect it to the login page.
+                if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route }
+                    && route.TrimStart('/').StartsWith("_framework/", StringComparison.Ordinal))
+                    endpoint.Metadata.Add(new AllowAnonymousAttribute());
+            });
+    }
+}

@@ -1,0 +1,14 @@
+namespace LianDong.Console.Hosting;
+
+/// <summary>
+/// The console's static files live in <c>wwwroot-assets/</c> at the repository root. The console
+/// project links them into its build output (and every project that references it gets a copy),
+/// so the web root is always <c>&lt;app base directory&gt;/wwwroot-assets</c>: the same for
+/// <c>dotnet run</c>, the test hosts and a published folder, whatever the working directory.
+/// </summary>
+public static class WebRoot
+{
+    public const string FolderName = "wwwroot-assets";
+
+    public static string Resolve() => Path.Combine(AppContext.BaseDirectory, FolderName);
+}

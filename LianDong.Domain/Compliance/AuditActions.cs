@@ -1,0 +1,14 @@
+namespace LianDong.Domain.Compliance;
+
+/// <summary>Action codes written to <see cref="AuditLogEntry.Action"/> by the console's user and merchant administration.</summary>
+public static class AuditActions
+{
+    public const string UserCreate = "user.create";
+    public const string UserUpdate = "user.update";
+    public const string UserRoles = "user.roles";
+    public const string UserMerchant = "user.merchant";
+    public const string UserLock = "user.lock";
+    public const string UserUnlock = "user.unlock";
+    public const string MerchantCreate = "merchant.create";
+    public const string MerchantUpdate = "merchant.update";
+}
