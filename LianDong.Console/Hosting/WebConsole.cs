@@ -15,7 +15,14 @@ public static class WebConsole
 {
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot.Resolve() });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            WebRootPath = WebRoot.Resolve(),
+            // Named explicitly so a host built from another entry point (the browser tests) still finds
+            // LianDong.Console.staticwebassets.runtime.json, which maps Radzen's _content/ files.
+            ApplicationName = typeof(WebConsole).Assembly.GetName().Name,
+        });
         AddDefaults(builder.Configuration);
 
         // Radzen's _content/ files and the linked wwwroot-assets are served in every environment,
@@ -60,6 +67,8 @@ public static class WebConsole
             b => b.UseStatusCodePagesWithReExecute("/not-found", "?status={0}"));
 
         app.UseStaticFiles();
+        // Explicit, after the status-code re-execution, so a re-executed request is routed again.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
