@@ -1,0 +1,56 @@
+using LianDong.Tests.Support;
+using Microsoft.Playwright;
+
+namespace LianDong.Tests.E2E;
+
+/// <summary>
+/// Debian's Chromium (never a downloaded browser) driven by Playwright, against the console on a
+/// real port. Missing Chromium is a failure, not a skip: ./test.sh installs it.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    public KestrelConsole Console { get; private set; } = default!;
+    public IBrowser Browser { get; private set; } = default!;
+    public string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+    private IPlaywright playwright = default!;
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: run ./test.sh (it installs Debian's chromium) or apt-get install -y chromium");
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        Directory.CreateDirectory(ScreenshotFolder);
+        Console = await KestrelConsole.StartAsync();
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Console.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+            Locale = "zh-CN",
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        playwright?.Dispose();
+        if (Console is not null) await Console.DisposeAsync();
+    }
+}
