@@ -82,7 +82,7 @@ public class MainLayoutTests : BunitContext
         var auth = AddAuthorization();
         auth.SetAuthorized("fin@test.liandong.local");
         auth.SetRoles(AppRoles.Finance);
-        var layout = Render<MainLayout>(p => p.Add(l => l.Body, b => b.AddMarkupContent(0, "<p id=\"body\">page body</p>")));
+        var layout = RenderLayout(b => b.AddMarkupContent(0, "<p id=\"body\">page body</p>"));
 
         Assert.Equal("fin@test.liandong.local", layout.Find(".ld-user-name").TextContent);
         Assert.Equal("Finance", layout.Find(".ld-user-roles").TextContent);
@@ -93,6 +93,7 @@ public class MainLayoutTests : BunitContext
         Assert.Equal("page body", layout.Find("#body").TextContent);
         Assert.Contains("链动 LianDong", layout.Find(".ld-brand").TextContent);
         Assert.Equal(5, layout.FindAll(".ld-nav .rz-navigation-item-text").Count);
+        Assert.Equal("true", layout.Find(".rz-body").GetAttribute("data-interactive"));
     }
 
     [Fact]
@@ -101,14 +102,21 @@ public class MainLayoutTests : BunitContext
         var auth = AddAuthorization();
         auth.SetAuthorized("admin@test.liandong.local");
         auth.SetRoles(AppRoles.PlatformAdmin);
-        var layout = Render<MainLayout>(p => p.Add(l => l.Body, b =>
+        var layout = RenderLayout(b =>
         {
             b.OpenComponent<Throwing>(0);
             b.CloseComponent();
-        }));
+        });
 
         Assert.Contains("Something went wrong: page exploded", layout.Find(".ld-error").TextContent);
         Assert.NotEmpty(layout.FindAll(".ld-nav .rz-navigation-item-text"));
+    }
+
+    private IRenderedComponent<MainLayout> RenderLayout(Microsoft.AspNetCore.Components.RenderFragment body)
+    {
+        // As in a live circuit (set after the services, which the renderer freezes).
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        return Render<MainLayout>(p => p.Add(l => l.Body, body));
     }
 
     private sealed class Throwing : Microsoft.AspNetCore.Components.ComponentBase

@@ -47,6 +47,27 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>
+    /// Waits until the page's Blazor circuit is up (the layout marks data-interactive="true"), so
+    /// clicks reach their handlers instead of the prerendered markup.
+    /// </summary>
+    public static Task WaitForCircuitAsync(IPage page) =>
+        Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
+
+    /// <summary>Runs a browser scenario; on failure saves a screenshot named after it, then rethrows.</summary>
+    public async Task ScenarioAsync(IPage page, string name, Func<Task> steps)
+    {
+        try
+        {
+            await steps();
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, $"FAILED-{name}.png"), FullPage = true });
+            throw;
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();

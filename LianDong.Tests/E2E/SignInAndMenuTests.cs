@@ -35,6 +35,7 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
         await SubmitLoginAsync(page, fx.Console.AdminEmail, fx.Console.AdminPassword);
         await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
         await Expect(page.Locator(".ld-user-name")).ToHaveTextAsync(fx.Console.AdminEmail);
+        await BrowserFixture.WaitForCircuitAsync(page);
         await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "dashboard.png") });
 
         var items = page.Locator(".ld-nav .rz-navigation-item-text");
