@@ -9,6 +9,8 @@ public static class AuditActions
     public const string UserMerchant = "user.merchant";
     public const string UserLock = "user.lock";
     public const string UserUnlock = "user.unlock";
+    public const string UserPasswordReset = "user.password-reset";
+    public const string UserPasswordChange = "user.password-change";
     public const string MerchantCreate = "merchant.create";
     public const string MerchantUpdate = "merchant.update";
 }

@@ -139,6 +139,26 @@ public class UserAdminServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reset_password_issues_a_new_one_once_and_audits_without_it()
+    {
+        var service = h.Get<UserAdminService>();
+        var old = TestSecrets.NewPassword();
+        Assert.True((await service.CreateAsync(new UserInput { Email = "r@test.liandong.local", Password = old, Roles = [AppRoles.Finance] })).Ok);
+        var row = await RowAsync("r@test.liandong.local");
+
+        var (outcome, password) = await service.ResetPasswordAsync(row.Id);
+        Assert.True(outcome.Ok, outcome.Error);
+        Assert.NotNull(password);
+        using var scope = h.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = (await users.FindByEmailAsync("r@test.liandong.local"))!;
+        Assert.True(await users.CheckPasswordAsync(user, password));
+        Assert.False(await users.CheckPasswordAsync(user, old));
+        var entry = Assert.Single(await AuditAsync(AuditActions.UserPasswordReset));
+        Assert.DoesNotContain(password, entry.NewValue);
+    }
+
+    [Fact]
     public async Task The_last_admin_keeps_the_role_and_cannot_lock_themself()
     {
         await using (var scope = h.Services.CreateAsyncScope())

@@ -174,6 +174,31 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ICurrentUser c
         return Outcome.Success;
     }
 
+    /// <summary>
+    /// Gives the user a new generated password, returned once for the admin to pass on (it is not
+    /// stored or logged). Open sessions of that user end (new security stamp); a lockout is lifted.
+    /// </summary>
+    public async Task<(Outcome Outcome, string? Password)> ResetPasswordAsync(string userId, CancellationToken ct = default)
+    {
+        var actor = await current.RequireAdminAsync();
+        await using var scope = scopes.CreateAsyncScope();
+        var (users, db) = Resolve(scope);
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return (Outcome.Fail("没有该用户 No such user."), null);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var password = PasswordGenerator.Generate();
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var reset = await users.ResetPasswordAsync(user, token, password);
+        if (!reset.Succeeded) return (Outcome.Fail(Describe(reset)), null);
+        await users.ResetAccessFailedCountAsync(user);
+        db.AuditLog.Add(new AuditLogEntry(clock.GetUtcNow(), actor, AuditActions.UserPasswordReset, "user:" + user.Email,
+            null, "new password issued"));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return (Outcome.Success, password);
+    }
+
     private static (UserManager<AppUser>, LianDongDbContext) Resolve(AsyncServiceScope scope) =>
         (scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>(), scope.ServiceProvider.GetRequiredService<LianDongDbContext>());
 
