@@ -5,9 +5,11 @@ using LianDong.Console.Settings;
 if (CliRunner.IsVerbInvocation(args))
     return await CliRunner.RunAsync(args, Console.Out, Console.Error);
 
-var app = WebConsole.Build(args);
 try
 {
+    var app = WebConsole.Build(args);
+    // Engine start-up work (issue 3/4) hooks in through hosted services registered in WebConsole.Build,
+    // not here: the test hosts run this file only up to Build().
     await app.RunAsync();
 }
 catch (InvalidSettingsException e)

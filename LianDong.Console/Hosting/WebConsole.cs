@@ -36,6 +36,7 @@ public static class WebConsole
         services.AddSingleton(TimeProvider.System);
         services.AddLianDongPersistence(sp => sp.GetRequiredService<LianDongSettings>().ConnectionString);
         services.AddLianDongIdentity();
+        services.AddLianDongDataProtection();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         services.AddCascadingAuthenticationState();

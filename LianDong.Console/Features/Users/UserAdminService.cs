@@ -124,7 +124,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ICurrentUser c
         }
 
         var newMerchant = newRoles.Contains(AppRoles.Merchant) ? input.MerchantId : null;
-        if (newMerchant != user.MerchantId)
+        var merchantChanged = newMerchant != user.MerchantId;
+        if (merchantChanged)
         {
             db.AuditLog.Add(new AuditLogEntry(now, actor, AuditActions.UserMerchant, subject,
                 await MerchantCodeAsync(db, user.MerchantId, ct) ?? "(none)", await MerchantCodeAsync(db, newMerchant, ct) ?? "(none)"));
@@ -142,7 +143,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, ICurrentUser c
         var updated = await users.UpdateAsync(user);
         if (!updated.Succeeded) return Outcome.Fail(Describe(updated));
         // A new security stamp makes open sessions pick up the new roles (or sign out).
-        if (rolesChanged) await users.UpdateSecurityStampAsync(user);
+        if (rolesChanged || merchantChanged) await users.UpdateSecurityStampAsync(user);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return Outcome.Success;
