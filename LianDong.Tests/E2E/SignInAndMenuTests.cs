@@ -16,7 +16,9 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
     {
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", password);
-        await page.ClickAsync("button[type=submit]");
+        // Wait for this POST's answer, so an error message left from the previous attempt is not mistaken for it.
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("button[type=submit]"),
+            r => r.Request.Method == "POST" && r.Url.Contains("/account/login"));
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
@@ -24,44 +26,55 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
     public async Task Admin_signs_in_sees_the_dashboard_clicks_through_the_menu_and_signs_out()
     {
         var page = await fx.NewPageAsync();
-        await page.GotoAsync("/");
-        await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
-        await Expect(page.Locator("h1")).ToContainTextAsync("链动 LianDong");
-        // Styled: the Radzen theme and app.css apply (the card has the login layout's white background).
-        var background = await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('.ld-login')).backgroundColor");
-        Assert.Equal("rgb(255, 255, 255)", background);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "login.png") });
-
-        await SubmitLoginAsync(page, fx.Console.AdminEmail, fx.Console.AdminPassword);
-        await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
-        await Expect(page.Locator(".ld-user-name")).ToHaveTextAsync(fx.Console.AdminEmail);
-        await BrowserFixture.WaitForCircuitAsync(page);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "dashboard.png") });
-
-        var items = page.Locator(".ld-nav .rz-navigation-item-text");
-        await Expect(items).ToHaveCountAsync(NavCatalog.Entries.Count);
-        foreach (var entry in NavCatalog.Entries.Reverse())
+        await fx.ScenarioAsync(page, "Admin_signs_in_sees_the_dashboard_clicks_through_the_menu_and_signs_out", async () =>
         {
-            await page.Locator(".ld-nav a", new() { HasText = entry.Title }).ClickAsync();
-            await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(entry.Path) + "$"));
-            await Expect(page.Locator("h1")).ToContainTextAsync(entry.English);
-            await Expect(page.Locator(".ld-error")).ToHaveCountAsync(0);
-        }
+            await page.GotoAsync("/");
+            await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
+            await Expect(page.Locator("h1")).ToContainTextAsync("链动 LianDong");
+            // Styled: the Radzen theme and app.css apply (the card has the login layout's white background).
+            var background = await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('.ld-login')).backgroundColor");
+            Assert.Equal("rgb(255, 255, 255)", background);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "login.png") });
 
-        await page.ClickAsync("form.ld-signout button");
-        await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
-        await page.GotoAsync("/users");
-        await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
+            await SubmitLoginAsync(page, fx.Console.AdminEmail, fx.Console.AdminPassword);
+            await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
+            await Expect(page.Locator(".ld-user-name")).ToHaveTextAsync(fx.Console.AdminEmail);
+            await BrowserFixture.WaitForCircuitAsync(page);
+            // Radzen's theme is loaded: the header has the theme's colour, not the browser's transparent default.
+            var header = await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('.rz-header')).backgroundColor");
+            Assert.NotEqual("rgba(0, 0, 0, 0)", header);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "dashboard.png") });
+
+            var items = page.Locator(".ld-nav .rz-navigation-item-text");
+            await Expect(items).ToHaveCountAsync(NavCatalog.Entries.Count);
+            foreach (var entry in NavCatalog.Entries.Reverse())
+            {
+                await page.Locator(".ld-nav a", new() { HasText = entry.Title }).ClickAsync();
+                await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(entry.Path) + "$"));
+                await Expect(page.Locator("h1")).ToContainTextAsync(entry.English);
+                await Expect(page.Locator(".ld-error")).ToHaveCountAsync(0);
+                var slug = entry.Path == "/" ? "dashboard" : entry.Path.Trim('/');
+                await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, $"page-{slug}.png") });
+            }
+
+            await page.ClickAsync("form.ld-signout button");
+            await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
+            await page.GotoAsync("/users");
+            await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
+        });
     }
 
     [Fact]
     public async Task Wrong_password_shows_an_error()
     {
         var page = await fx.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await SubmitLoginAsync(page, fx.Console.AdminEmail, TestSecrets.NewPassword());
-        await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("Wrong email or password");
-        await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
+        await fx.ScenarioAsync(page, "Wrong_password_shows_an_error", async () =>
+        {
+            await page.GotoAsync("/account/login");
+            await SubmitLoginAsync(page, fx.Console.AdminEmail, TestSecrets.NewPassword());
+            await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("Wrong email or password");
+            await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
+        });
     }
 
     [Fact]
@@ -78,19 +91,22 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
         }
 
         var page = await fx.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        for (var attempt = 1; attempt <= 4; attempt++)
+        await fx.ScenarioAsync(page, "The_fifth_wrong_password_in_a_row_locks_the_account_and_the_next_attempt_says_so", async () =>
         {
+            await page.GotoAsync("/account/login");
+            for (var attempt = 1; attempt <= 4; attempt++)
+            {
+                await SubmitLoginAsync(page, email, TestSecrets.NewPassword());
+                await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("Wrong email or password");
+            }
             await SubmitLoginAsync(page, email, TestSecrets.NewPassword());
-            await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("Wrong email or password");
-        }
-        await SubmitLoginAsync(page, email, TestSecrets.NewPassword());
-        await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("locked");
+            await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("locked");
 
-        // Even the right password is refused now, and the page says why.
-        await SubmitLoginAsync(page, email, password);
-        await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("This account is locked");
-        await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
+            // Even the right password is refused now, and the page says why.
+            await SubmitLoginAsync(page, email, password);
+            await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("This account is locked");
+            await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
+        });
     }
 
     [Fact]
@@ -111,11 +127,14 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
         }
 
         var page = await fx.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await SubmitLoginAsync(page, email, password);
-        await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
-        await Expect(page.Locator(".ld-nav .rz-navigation-item-text")).ToHaveTextAsync(["概览 Dashboard", "礼包 Gift packs", "订单 Orders"]);
-        await page.GotoAsync("/users");
-        await Expect(page).ToHaveURLAsync(new Regex("/account/access-denied"));
+        await fx.ScenarioAsync(page, "Merchant_sees_only_its_menu_and_is_refused_other_pages", async () =>
+        {
+            await page.GotoAsync("/account/login");
+            await SubmitLoginAsync(page, email, password);
+            await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
+            await Expect(page.Locator(".ld-nav .rz-navigation-item-text")).ToHaveTextAsync(["概览 Dashboard", "礼包 Gift packs", "订单 Orders"]);
+            await page.GotoAsync("/users");
+            await Expect(page).ToHaveURLAsync(new Regex("/account/access-denied"));
+        });
     }
 }
