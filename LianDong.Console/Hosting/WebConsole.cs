@@ -28,6 +28,7 @@ public static class WebConsole
         // Radzen's _content/ files and the linked wwwroot-assets are served in every environment,
         // not only Development (the SDK turns static web assets on only there by default).
         builder.WebHost.UseStaticWebAssets();
+        WebRoot.AddPublishedAssets(builder.Environment);
 
         var services = builder.Services;
         // Parsed lazily so the final configuration (test-host overrides included) is what counts;

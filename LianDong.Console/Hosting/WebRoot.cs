@@ -11,4 +11,16 @@ public static class WebRoot
     public const string FolderName = "wwwroot-assets";
 
     public static string Resolve() => Path.Combine(AppContext.BaseDirectory, FolderName);
+
+    /// <summary>
+    /// In a published folder the SDK copies Radzen's <c>_content/</c> files into <c>wwwroot/</c> (there is
+    /// no static web assets manifest there), so that folder is served too when it exists.
+    /// </summary>
+    public static void AddPublishedAssets(IWebHostEnvironment environment)
+    {
+        var published = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (Directory.Exists(published))
+            environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.CompositeFileProvider(
+                environment.WebRootFileProvider, new Microsoft.Extensions.FileProviders.PhysicalFileProvider(published));
+    }
 }
