@@ -5,7 +5,13 @@ public static class ConsoleConfiguration
 {
     public static IConfiguration Build(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            // As the web host does: ASPNETCORE_ENVIRONMENT picks appsettings.{Environment}.json too.
+            EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+                ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
+        });
         WebConsole.AddDefaults(builder.Configuration);
         return builder.Configuration;
     }

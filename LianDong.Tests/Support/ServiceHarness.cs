@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace LianDong.Tests.Support;
 
@@ -31,13 +31,13 @@ public sealed class ServiceHarness : IAsyncDisposable
     public TestCurrentUser CurrentUser { get; } = new();
     public ServiceProvider Services { get; }
 
-    public ServiceHarness()
+    public ServiceHarness(IReadOnlyDictionary<string, string?>? configuration = null, ILoggerProvider? logs = null)
     {
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(b => { if (logs is not null) b.AddProvider(logs); });
         services.AddDataProtection();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()).Build());
         services.AddLianDongPersistence(Database.ConnectionString);
         services.AddLianDongIdentity();
         services.AddConsoleFeatures();
