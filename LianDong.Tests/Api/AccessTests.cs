@@ -89,6 +89,15 @@ public class AccessTests(AccessFixture fx) : IClassFixture<AccessFixture>
         Assert.Contains("Page not found", await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task The_error_status_page_names_other_statuses()
+    {
+        var client = await fx.SignedInAsync(AppRoles.Finance);
+        var html = await client.GetStringAsync("/not-found?status=500");
+        Assert.Contains("Request failed", html);
+        Assert.Contains("500", html);
+    }
+
     [Theory]
     [InlineData("/app.css", "text/css")]
     [InlineData("/favicon.svg", "image/svg+xml")]

@@ -57,6 +57,19 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static Task WaitForCircuitAsync(IPage page) =>
         Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
 
+    /// <summary>Fills and submits the sign-in form and waits for the answer page to replace this one.</summary>
+    public static async Task SubmitLoginAsync(IPage page, string email, string password)
+    {
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        // Mark this document, then wait until a new one has replaced it: otherwise the error message
+        // left by the previous attempt would be mistaken for this attempt's answer.
+        await page.EvaluateAsync("() => document.body.setAttribute('data-stale', '1')");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("body[data-stale]")).ToHaveCountAsync(0);
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+    }
+
     /// <summary>Runs a browser scenario; on failure saves a screenshot named after it, then rethrows.</summary>
     public async Task ScenarioAsync(IPage page, string name, Func<Task> steps)
     {

@@ -12,16 +12,6 @@ namespace LianDong.Tests.E2E;
 
 public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
 {
-    private static async Task SubmitLoginAsync(IPage page, string email, string password)
-    {
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", password);
-        // Wait for this POST's answer, so an error message left from the previous attempt is not mistaken for it.
-        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("button[type=submit]"),
-            r => r.Request.Method == "POST" && r.Url.Contains("/account/login"));
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-    }
-
     [Fact]
     public async Task Admin_signs_in_sees_the_dashboard_clicks_through_the_menu_and_signs_out()
     {
@@ -36,7 +26,7 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
             Assert.Equal("rgb(255, 255, 255)", background);
             await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "login.png") });
 
-            await SubmitLoginAsync(page, fx.Console.AdminEmail, fx.Console.AdminPassword);
+            await BrowserFixture.SubmitLoginAsync(page, fx.Console.AdminEmail, fx.Console.AdminPassword);
             await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
             await Expect(page.Locator(".ld-user-name")).ToHaveTextAsync(fx.Console.AdminEmail);
             await BrowserFixture.WaitForCircuitAsync(page);
@@ -57,6 +47,10 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
                 await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, $"page-{slug}.png") });
             }
 
+            await page.GotoAsync("/no-such-page");
+            await Expect(page.Locator("h1")).ToContainTextAsync("Page not found");
+            await Expect(page.Locator(".ld-nav .rz-navigation-item-text")).ToHaveCountAsync(NavCatalog.Entries.Count);
+
             await page.ClickAsync("form.ld-signout button");
             await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
             await page.GotoAsync("/users");
@@ -71,7 +65,7 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
         await fx.ScenarioAsync(page, "Wrong_password_shows_an_error", async () =>
         {
             await page.GotoAsync("/account/login");
-            await SubmitLoginAsync(page, fx.Console.AdminEmail, TestSecrets.NewPassword());
+            await BrowserFixture.SubmitLoginAsync(page, fx.Console.AdminEmail, TestSecrets.NewPassword());
             await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("Wrong email or password");
             await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
         });
@@ -96,14 +90,14 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
             await page.GotoAsync("/account/login");
             for (var attempt = 1; attempt <= 4; attempt++)
             {
-                await SubmitLoginAsync(page, email, TestSecrets.NewPassword());
+                await BrowserFixture.SubmitLoginAsync(page, email, TestSecrets.NewPassword());
                 await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("Wrong email or password");
             }
-            await SubmitLoginAsync(page, email, TestSecrets.NewPassword());
+            await BrowserFixture.SubmitLoginAsync(page, email, TestSecrets.NewPassword());
             await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("locked");
 
             // Even the right password is refused now, and the page says why.
-            await SubmitLoginAsync(page, email, password);
+            await BrowserFixture.SubmitLoginAsync(page, email, password);
             await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("This account is locked");
             await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
         });
@@ -130,7 +124,7 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
         await fx.ScenarioAsync(page, "Merchant_sees_only_its_menu_and_is_refused_other_pages", async () =>
         {
             await page.GotoAsync("/account/login");
-            await SubmitLoginAsync(page, email, password);
+            await BrowserFixture.SubmitLoginAsync(page, email, password);
             await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
             await Expect(page.Locator(".ld-nav .rz-navigation-item-text")).ToHaveTextAsync(["概览 Dashboard", "礼包 Gift packs", "订单 Orders"]);
             await page.GotoAsync("/users");

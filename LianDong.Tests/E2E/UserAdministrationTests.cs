@@ -16,9 +16,7 @@ public class UserAdministrationTests(BrowserFixture fx) : IClassFixture<BrowserF
         await fx.ScenarioAsync(page, "user-administration", async () =>
         {
             await page.GotoAsync("/account/login");
-            await page.FillAsync("#email", fx.Console.AdminEmail);
-            await page.FillAsync("#password", fx.Console.AdminPassword);
-            await page.ClickAsync("button[type=submit]");
+            await BrowserFixture.SubmitLoginAsync(page, fx.Console.AdminEmail, fx.Console.AdminPassword);
             await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
             await BrowserFixture.WaitForCircuitAsync(page);
 
