@@ -28,7 +28,11 @@ public sealed class FirstAdminSeeder(
     {
         foreach (var role in AppRoles.All)
             if (!await roles.RoleExistsAsync(role))
+            {
                 Check(await roles.CreateAsync(new IdentityRole(role)), "role " + role);
+                db.AuditLog.Add(new AuditLogEntry(clock.GetUtcNow(), "system:first-run", AuditActions.RoleCreate, "role:" + role, null, role));
+                await db.SaveChangesAsync(ct);
+            }
 
         if ((await users.GetUsersInRoleAsync(AppRoles.PlatformAdmin)).Count > 0) return;
 
@@ -48,8 +52,8 @@ public sealed class FirstAdminSeeder(
         }
         Check(await users.AddToRoleAsync(user, AppRoles.PlatformAdmin), "first admin role");
 
-        db.AuditLog.Add(new AuditLogEntry(clock.GetUtcNow(), "system:first-run", created ? "user.create" : "role.grant",
-            "user:" + email, null, created ? $"roles={AppRoles.PlatformAdmin}" : AppRoles.PlatformAdmin));
+        db.AuditLog.Add(new AuditLogEntry(clock.GetUtcNow(), "system:first-run", created ? AuditActions.UserCreate : AuditActions.UserRoles,
+            "user:" + email, created ? null : "(without PlatformAdmin)", created ? $"roles={AppRoles.PlatformAdmin}" : AppRoles.PlatformAdmin));
         await db.SaveChangesAsync(ct);
 
         if (!created)

@@ -11,6 +11,7 @@ public static class AuditActions
     public const string UserUnlock = "user.unlock";
     public const string UserPasswordReset = "user.password-reset";
     public const string UserPasswordChange = "user.password-change";
+    public const string RoleCreate = "role.create";
     public const string MerchantCreate = "merchant.create";
     public const string MerchantUpdate = "merchant.update";
 }

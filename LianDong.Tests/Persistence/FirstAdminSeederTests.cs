@@ -24,7 +24,7 @@ public class FirstAdminSeederTests
     {
         var logs = new CapturingLoggerProvider();
         await using var h = new ServiceHarness(logs: logs);
-        await h.InitializeAsync();
+        await h.InitializeAsync(createRoles: false);
 
         await EnsureAsync(h);
         await EnsureAsync(h); // a restart: nothing more
@@ -42,6 +42,7 @@ public class FirstAdminSeederTests
         Assert.True(await users.CheckPasswordAsync(admin, password));
         var db = scope.ServiceProvider.GetRequiredService<LianDongDbContext>();
         Assert.Equal(1, await db.AuditLog.CountAsync(a => a.Action == AuditActions.UserCreate));
+        Assert.Equal(AppRoles.All.Count, await db.AuditLog.CountAsync(a => a.Action == AuditActions.RoleCreate));
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public class FirstAdminSeederTests
         {
             [FirstAdminSeeder.EmailKey] = email, [FirstAdminSeeder.PasswordKey] = password,
         }, logs);
-        await h.InitializeAsync();
+        await h.InitializeAsync(createRoles: false);
         await EnsureAsync(h);
 
         Assert.DoesNotContain(logs.Messages, m => m.Message.Contains(password));
@@ -69,7 +70,7 @@ public class FirstAdminSeederTests
     public async Task A_given_password_that_breaks_the_policy_stops_start_up_naming_the_setting()
     {
         await using var h = new ServiceHarness(new Dictionary<string, string?> { [FirstAdminSeeder.PasswordKey] = "password" });
-        await h.InitializeAsync();
+        await h.InitializeAsync(createRoles: false);
         var e = await Assert.ThrowsAsync<InvalidSettingsException>(() => EnsureAsync(h));
         Assert.Contains("LIANDONG_ADMIN_PASSWORD does not meet the password policy", e.Message);
     }

@@ -46,10 +46,12 @@ public sealed class ServiceHarness : IAsyncDisposable
         Services = services.BuildServiceProvider();
     }
 
-    public async Task InitializeAsync()
+    /// <summary>Migrates the database and, unless told not to (the first-run tests), creates the roles.</summary>
+    public async Task InitializeAsync(bool createRoles = true)
     {
         await using var db = await Services.GetRequiredService<IDbContextFactory<LianDongDbContext>>().CreateDbContextAsync();
         await db.Database.MigrateAsync();
+        if (!createRoles) return;
         await using var scope = Services.CreateAsyncScope();
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in AppRoles.All) await roles.CreateAsync(new IdentityRole(role));
