@@ -129,3 +129,16 @@ public class DataProtectionKeyTests
         Assert.NotEmpty(Directory.GetFiles(keys, "key-*.xml"));
     }
 }
+
+public class SettingsInjectionTests
+{
+    [Fact]
+    public void Each_settings_section_can_be_injected_with_the_hosts_values()
+    {
+        using var factory = new ConsoleFactory(new Dictionary<string, string> { ["Jobs:NightlyAt"] = "03:45", ["Api:MaxBodyBytes"] = "2048" });
+        factory.CreateClient().Dispose();
+        Assert.Equal(new TimeOnly(3, 45), factory.Services.GetRequiredService<LianDong.Console.Settings.JobsSettings>().NightlyAt);
+        Assert.Equal(2048, factory.Services.GetRequiredService<LianDong.Console.Settings.ApiSettings>().MaxBodyBytes);
+        Assert.False(factory.Services.GetRequiredService<LianDong.Console.Settings.DemoSettings>().SeedOnFirstRun);
+    }
+}
