@@ -31,7 +31,7 @@ internal static class ReplayRunner
         var path = Path.Combine(Path.GetTempPath(), $"liandong-replay-{Guid.NewGuid():N}.db");
         var clock = new ReplayClock(scenario.RuleSets[0].EffectiveFrom);
         var services = new ServiceCollection()
-            .AddLianDongPersistence($"Data Source={path};Pooling=False")
+            .AddLianDongPersistence($"Data Source={path}")
             .AddSingleton<TimeProvider>(clock)
             .AddLianDongEngine();
         try
