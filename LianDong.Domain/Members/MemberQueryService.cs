@@ -28,7 +28,7 @@ public sealed class MemberQueryService(IDbContextFactory<LianDongDbContext> dbFa
         var path = await db.Members.Where(m => m.Id == memberId).Select(m => m.Path).FirstOrDefaultAsync(ct);
         if (path is null) return [];
         var ids = Member.ParsePath(path).ToArray();
-        return await Summaries(db.Members.Where(m => ids.Contains(m.Id))).OrderBy(m => m.Depth).ToListAsync(ct);
+        return await Summaries(db.Members.Where(m => ids.Contains(m.Id)).OrderBy(m => m.Depth)).ToListAsync(ct);
     }
 
     /// <summary>Direct referrals, keyset-paged by id: pass the last id of the previous page.</summary>
