@@ -4,7 +4,7 @@ using LianDong.Console.Cli;
 
 namespace LianDong.Tests.Support;
 
-public sealed record ReplayResult(int ExitCode, string Stdout, string Stderr)
+public sealed record ReplayRun(int ExitCode, string Stdout, string Stderr)
 {
     public JsonNode Json => JsonNode.Parse(Stdout) ?? throw new InvalidOperationException("empty output");
 }
@@ -12,15 +12,15 @@ public sealed record ReplayResult(int ExitCode, string Stdout, string Stderr)
 /// <summary>Runs the replay verb through the real CLI dispatcher on a file or an inline scenario.</summary>
 public static class ReplayHarness
 {
-    public static async Task<ReplayResult> RunFileAsync(string path)
+    public static async Task<ReplayRun> RunFileAsync(string path)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var code = await CliRunner.RunAsync(["replay", path], stdout, stderr);
-        return new ReplayResult(code, stdout.ToString(), stderr.ToString());
+        return new ReplayRun(code, stdout.ToString(), stderr.ToString());
     }
 
-    public static async Task<ReplayResult> RunAsync(object scenario)
+    public static async Task<ReplayRun> RunAsync(object scenario)
     {
         var path = Path.Combine(Path.GetTempPath(), $"liandong-test-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(path, scenario is string s ? s : JsonSerializer.Serialize(scenario));

@@ -26,9 +26,10 @@ internal static class ReplayRunner
 {
     public const string Actor = "replay";
 
-    public static async Task<string> RunAsync(ReplayScenario scenario)
+    /// <param name="databasePath">Where the temporary database goes (tests pass one to check it is deleted).</param>
+    public static async Task<string> RunAsync(ReplayScenario scenario, string? databasePath = null)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"liandong-replay-{Guid.NewGuid():N}.db");
+        var path = databasePath ?? Path.Combine(Path.GetTempPath(), $"liandong-replay-{Guid.NewGuid():N}.db");
         var clock = new ReplayClock(scenario.RuleSets[0].EffectiveFrom);
         var services = new ServiceCollection()
             .AddLianDongPersistence($"Data Source={path}")
