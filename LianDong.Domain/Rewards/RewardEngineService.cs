@@ -57,6 +57,8 @@ internal sealed class EventApplier(LianDongDbContext db)
             _ => throw new EngineRuleException($"unknown event type {e.GetType().Name}"),
         };
         await db.SaveChangesAsync(ct);
+        // Everything is written; a batch must not drag a growing change tracker from event to event.
+        db.ChangeTracker.Clear();
         return outcome;
     }
 
