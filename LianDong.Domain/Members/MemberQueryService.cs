@@ -45,6 +45,29 @@ public sealed class MemberQueryService(IDbContextFactory<LianDongDbContext> dbFa
         return await Summaries(db.Members.Where(m => m.LeaderId == leaderId && m.Id > afterId).OrderBy(m => m.Id).Take(take)).ToListAsync(ct);
     }
 
+    /// <summary>
+    /// Everyone below a member in the referral tree, depth-first by path, keyset-paged: pass the last row's Path
+    /// (and Id) of the previous page. One range scan of the Path index per page.
+    /// </summary>
+    public async Task<IReadOnlyList<(MemberSummary Member, string Path)>> GetSubtreeAsync(long memberId, string? afterPath = null, long afterId = 0,
+        int take = 50, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var root = await db.Members.Where(m => m.Id == memberId).Select(m => new { m.Path, m.Id }).FirstOrDefaultAsync(ct);
+        if (root is null) return [];
+        var prefix = root.Path + root.Id + "/";
+        var upper = Member.PathUpperBound(prefix);
+        var from = afterPath ?? prefix;
+        var rows = await db.Members.AsNoTracking()
+            .Where(m => string.Compare(m.Path, upper) < 0
+                && (string.Compare(m.Path, from) > 0 || (m.Path == from && m.Id > afterId)))
+            .OrderBy(m => m.Path).ThenBy(m => m.Id).Take(take)
+            .Select(m => new { m.Path, Summary = new MemberSummary(m.Id, m.ExternalId, m.Rank, m.ReferrerId, m.LeaderId, m.Depth,
+                m.QualifiedReferrals, m.TeamSize, m.TeamAgents, m.TeamPartners) })
+            .ToListAsync(ct);
+        return rows.Select(r => (r.Summary, r.Path)).ToList();
+    }
+
     /// <summary>How many members, Agents and Partners are under a member in the referral tree (cached counters).</summary>
     public async Task<TeamCounts?> GetTeamCountsAsync(long memberId, CancellationToken ct = default)
     {

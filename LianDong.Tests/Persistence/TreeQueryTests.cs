@@ -43,6 +43,20 @@ public class TreeQueryTests
     }
 
     [Fact]
+    public async Task The_subtree_pages_through_one_path_range()
+    {
+        await using var h = await WorkedExampleAsync();
+        var d = await h.IdOf("D");
+        var page1 = await h.Members.GetSubtreeAsync(d, take: 3);
+        var page2 = await h.Members.GetSubtreeAsync(d, page1[^1].Path, page1[^1].Member.Id, take: 3);
+        Assert.Equal(["E", "F", "G", "H"], page1.Concat(page2).Select(x => x.Member.ExternalId).Order());
+        Assert.Equal(4, page1.Count + page2.Count);
+        var all = await h.Members.GetSubtreeAsync(await h.IdOf("A"), take: 100);
+        Assert.Equal(7, all.Count);
+        Assert.Empty(await h.Members.GetSubtreeAsync(await h.IdOf("H")));
+    }
+
+    [Fact]
     public async Task Cached_subtree_counters_equal_a_rebuild_and_a_corrupted_one_is_found_and_fixed()
     {
         await using var h = await WorkedExampleAsync();
