@@ -43,7 +43,7 @@ public sealed class RewardEngineService(IDbContextFactory<LianDongDbContext> dbF
 internal sealed class EventApplier(LianDongDbContext db)
 {
     private const int ChainChunk = 16;
-    private readonly Dictionary<long, RuleSet> _ruleSets = [];
+    private List<RuleSet>? _ruleSets;
 
     public async Task<ApplyOutcome> ApplyAsync(EngineEvent e, CancellationToken ct)
     {
@@ -291,11 +291,13 @@ internal sealed class EventApplier(LianDongDbContext db)
         return diff is null ? true : throw new IdempotencyConflictException("order", orderId, diff);
     }
 
+    /// <summary>The version in effect at <paramref name="at"/>. Versions are immutable, so a batch reads them once.</summary>
     private async Task<RuleSet> RuleSetAtAsync(DateTimeOffset at, CancellationToken ct)
     {
-        var rs = await db.RuleSets.AsNoTracking().Where(x => x.EffectiveFrom <= at).OrderByDescending(x => x.EffectiveFrom).FirstOrDefaultAsync(ct)
-            ?? throw new EngineRuleException($"no rule set is in effect at {at:O}");
-        return _ruleSets.TryAdd(rs.Id, rs) ? rs : _ruleSets[rs.Id];
+        _ruleSets ??= await db.RuleSets.AsNoTracking().OrderBy(x => x.EffectiveFrom).ToListAsync(ct);
+        for (var i = _ruleSets.Count - 1; i >= 0; i--)
+            if (_ruleSets[i].EffectiveFrom <= at) return _ruleSets[i];
+        throw new EngineRuleException($"no rule set is in effect at {at:O}");
     }
 
     /// <summary>
