@@ -7,6 +7,7 @@ using LianDong.Domain.Persistence;
 using LianDong.Domain.Rules;
 using LianDong.Domain.Tasks;
 using Microsoft.EntityFrameworkCore;
+using System.Text.Json;
 
 namespace LianDong.Domain.Rewards;
 
@@ -264,8 +265,8 @@ internal sealed class EventApplier(LianDongDbContext db)
         db.MemberRankChanges.Add(new MemberRankChange(member.Id, from, MemberRank.Partner, e.At, "appointment", null));
         await MemberTreeWriter.RankChangedAsync(db, member, from, MemberRank.Partner, ct);
         db.AuditLog.Add(new AuditLogEntry(e.At, e.Actor, "member.appoint", $"member:{member.ExternalId}",
-            $"{{\"rank\":\"{from}\",\"leaderId\":{(oldLeader?.ToString() ?? "null")}}}",
-            $"{{\"rank\":\"Partner\",\"peerBeneficiaryId\":{(member.PeerBeneficiaryId?.ToString() ?? "null")}}}"));
+            JsonSerializer.Serialize(new { rank = from.ToString(), leaderId = oldLeader }),
+            JsonSerializer.Serialize(new { rank = nameof(MemberRank.Partner), peerBeneficiaryId = member.PeerBeneficiaryId })));
         return ApplyOutcome.Applied;
     }
 
