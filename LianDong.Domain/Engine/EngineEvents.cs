@@ -3,7 +3,8 @@ namespace LianDong.Domain.Engine;
 /// <summary>An event from the storefront or an admin, applied exactly once by <see cref="Rewards.RewardEngineService"/>.</summary>
 public abstract record EngineEvent(DateTimeOffset At);
 
-public sealed record RegisterMember(string MemberId, string? ReferrerId, DateTimeOffset At) : EngineEvent(At);
+/// <summary>A registration. Name and phone are optional contact data for the console's search; they take no part in the rules.</summary>
+public sealed record RegisterMember(string MemberId, string? ReferrerId, DateTimeOffset At, string? Name = null, string? Phone = null) : EngineEvent(At);
 
 public sealed record PayPackOrder(string OrderId, string MemberId, string PackCode, DateTimeOffset At) : EngineEvent(At);
 

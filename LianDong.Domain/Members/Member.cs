@@ -18,6 +18,9 @@ public class Member
     public string Path { get; private set; } = "/";
     public int Depth { get; private set; }
     public DateTimeOffset RegisteredAt { get; private set; }
+    /// <summary>Display name and phone, for the console's search (prefix on name, exact on phone).</summary>
+    public string? Name { get; private set; }
+    public string? Phone { get; private set; }
 
     public MemberRank Rank { get; private set; }
     public long? LeaderId { get; private set; }
@@ -33,8 +36,10 @@ public class Member
 
     private Member() { }
 
-    public Member(string externalId, Member? referrer, DateTimeOffset registeredAt)
+    public Member(string externalId, Member? referrer, DateTimeOffset registeredAt, string? name = null, string? phone = null)
     {
+        Name = name;
+        Phone = phone;
         if (string.IsNullOrWhiteSpace(externalId)) throw new ArgumentException("Member id is required.", nameof(externalId));
         ExternalId = externalId;
         ReferrerId = referrer?.Id;

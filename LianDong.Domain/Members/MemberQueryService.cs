@@ -21,6 +21,24 @@ public sealed class MemberQueryService(IDbContextFactory<LianDongDbContext> dbFa
         return await Summaries(db.Members.Where(m => m.ExternalId == externalId)).FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>
+    /// Console search: exact member id, exact phone, or name prefix (an index range, not LIKE, so it uses the index
+    /// on every provider). Keyset-paged by id within each match kind is not needed: results are capped at <paramref name="take"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<MemberSummary>> SearchAsync(string text, int take = 20, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        text = text.Trim();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var upper = text + '\uffff';
+        var byId = await Summaries(db.Members.Where(m => m.ExternalId == text)).ToListAsync(ct);
+        var byPhone = await Summaries(db.Members.Where(m => m.Phone == text).OrderBy(m => m.Id).Take(take)).ToListAsync(ct);
+        var byName = await Summaries(db.Members
+            .Where(m => m.Name != null && string.Compare(m.Name, text) >= 0 && string.Compare(m.Name, upper) < 0)
+            .OrderBy(m => m.Name).ThenBy(m => m.Id).Take(take)).ToListAsync(ct);
+        return byId.Concat(byPhone).Concat(byName).DistinctBy(m => m.Id).Take(take).ToList();
+    }
+
     /// <summary>Ancestors from the root down to the referrer (one query over the ids in the path).</summary>
     public async Task<IReadOnlyList<MemberSummary>> GetAncestorsAsync(long memberId, CancellationToken ct = default)
     {

@@ -83,7 +83,7 @@ internal sealed class EventApplier(LianDongDbContext db)
             referrer = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.ExternalId == e.ReferrerId, ct)
                 ?? throw new UnknownReferenceException("referrer", e.ReferrerId);
         }
-        var member = new Member(e.MemberId, referrer, e.At);
+        var member = new Member(e.MemberId, referrer, e.At, e.Name, e.Phone);
         db.Members.Add(member);
         await db.SaveChangesAsync(ct);
         await MemberTreeWriter.AdjustAncestorsAsync(db, member.AncestorIds, 1, 0, 0, ct);

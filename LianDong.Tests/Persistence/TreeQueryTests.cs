@@ -30,6 +30,19 @@ public class TreeQueryTests
     }
 
     [Fact]
+    public async Task Search_finds_by_id_phone_and_name_prefix()
+    {
+        await using var h = await WorkedExampleAsync();
+        await h.At(T.AddHours(9), new RegisterMember("Z1", "H", T.AddHours(9), "张三", "13800000001"));
+        await h.At(T.AddHours(9), new RegisterMember("Z2", "H", T.AddHours(9), "张三丰", "13800000002"));
+        await h.At(T.AddHours(9), new RegisterMember("Z3", "H", T.AddHours(9), "李四", null));
+        Assert.Equal(["Z1", "Z2"], (await h.Members.SearchAsync("张三")).Select(m => m.ExternalId));
+        Assert.Equal(["Z2"], (await h.Members.SearchAsync("13800000002")).Select(m => m.ExternalId));
+        Assert.Equal(["G"], (await h.Members.SearchAsync("G")).Select(m => m.ExternalId));
+        Assert.Empty(await h.Members.SearchAsync("王"));
+    }
+
+    [Fact]
     public async Task Direct_referrals_and_team_members_page_by_keyset()
     {
         await using var h = await WorkedExampleAsync();

@@ -45,6 +45,10 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
         b.HasIndex(x => new { x.ReferrerId, x.Id });
         b.HasIndex(x => new { x.LeaderId, x.Id });
         b.HasIndex(x => x.Path);
+        b.Property(x => x.Name).HasMaxLength(100);
+        b.Property(x => x.Phone).HasMaxLength(32);
+        b.HasIndex(x => x.Phone);
+        b.HasIndex(x => x.Name); // prefix search: Name >= @p AND Name < @p + U+FFFF
         b.Ignore(x => x.AncestorIds);
         b.Ignore(x => x.DescendantPathPrefix);
     }

@@ -283,6 +283,10 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.Property<long?>("LeaderId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Path")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -290,6 +294,10 @@ namespace LianDong.Domain.Persistence.Migrations
 
                     b.Property<long?>("PeerBeneficiaryId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("QualifiedReferrals")
                         .HasColumnType("INTEGER");
@@ -319,9 +327,13 @@ namespace LianDong.Domain.Persistence.Migrations
 
                     b.HasIndex("FormerLeaderId");
 
+                    b.HasIndex("Name");
+
                     b.HasIndex("Path");
 
                     b.HasIndex("PeerBeneficiaryId");
+
+                    b.HasIndex("Phone");
 
                     b.HasIndex("LeaderId", "Id");
 

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace LianDong.Domain.Persistence.Migrations
 {
     [DbContext(typeof(LianDongDbContext))]
-    [Migration("20261122001107_Engine")]
+    [Migration("20261122003320_Engine")]
     partial class Engine
     {
         /// <inheritdoc />
@@ -286,6 +286,10 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.Property<long?>("LeaderId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Path")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -293,6 +297,10 @@ namespace LianDong.Domain.Persistence.Migrations
 
                     b.Property<long?>("PeerBeneficiaryId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("QualifiedReferrals")
                         .HasColumnType("INTEGER");
@@ -322,9 +330,13 @@ namespace LianDong.Domain.Persistence.Migrations
 
                     b.HasIndex("FormerLeaderId");
 
+                    b.HasIndex("Name");
+
                     b.HasIndex("Path");
 
                     b.HasIndex("PeerBeneficiaryId");
+
+                    b.HasIndex("Phone");
 
                     b.HasIndex("LeaderId", "Id");
 

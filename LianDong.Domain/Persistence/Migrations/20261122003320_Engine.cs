@@ -49,6 +49,8 @@ namespace LianDong.Domain.Persistence.Migrations
                     Path = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
                     Depth = table.Column<int>(type: "INTEGER", nullable: false),
                     RegisteredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
                     Rank = table.Column<int>(type: "INTEGER", nullable: false),
                     LeaderId = table.Column<long>(type: "INTEGER", nullable: true),
                     FormerLeaderId = table.Column<long>(type: "INTEGER", nullable: true),
@@ -585,6 +587,11 @@ namespace LianDong.Domain.Persistence.Migrations
                 columns: new[] { "LeaderId", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Members_Name",
+                table: "Members",
+                column: "Name");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Members_Path",
                 table: "Members",
                 column: "Path");
@@ -593,6 +600,11 @@ namespace LianDong.Domain.Persistence.Migrations
                 name: "IX_Members_PeerBeneficiaryId",
                 table: "Members",
                 column: "PeerBeneficiaryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Members_Phone",
+                table: "Members",
+                column: "Phone");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Members_ReferrerId_Id",
