@@ -32,6 +32,20 @@ public class IdempotencyTests
     }
 
     [Fact]
+    public async Task Concurrent_deliveries_of_one_order_apply_it_once()
+    {
+        await using var h = await EngineTestHost.CreateAsync();
+        await h.RegisterAndPayAsync("A", null, T);
+        await h.At(T.AddHours(1), new RegisterMember("B", "A", T.AddHours(1)));
+        var pay = new PayPackOrder("oB", "B", "GP499", T.AddHours(2));
+        h.Clock.Now = T.AddHours(3);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => h.Engine.ApplyAsync(pay))));
+        Assert.Equal(1, outcomes.Count(o => o == ApplyOutcome.Applied));
+        Assert.Equal(3, outcomes.Count(o => o == ApplyOutcome.AlreadyApplied));
+        Assert.Equal(10000, (await h.Ledger.GetBalancesAsync(await h.IdOf("A"))).PendingFen);
+    }
+
+    [Fact]
     public async Task Same_id_with_different_content_is_refused_and_changes_nothing()
     {
         await using var h = await EngineTestHost.CreateAsync((null), ("GP499", 49900, 17900), ("GP599", 59900, 19900));
