@@ -24,6 +24,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<NightlyRunService>();
         services.TryAddSingleton<SupportFundService>();
         services.TryAddSingleton<LedgerService>();
+        services.TryAddSingleton<LedgerQueryService>();
         services.TryAddSingleton<MemberQueryService>();
         return services;
     }

@@ -61,6 +61,27 @@ public class NightlyRunTests
     }
 
     [Fact]
+    public async Task Runs_batches_entries_and_the_fund_can_be_listed_page_by_page()
+    {
+        await using var h = await EngineTestHost.CreateAsync();
+        await WorkedExampleAsync(h);
+        await h.NightlyAsync(Day8);
+        var runs = await h.LedgerQueries.GetNightlyRunsAsync(3);
+        Assert.Equal([Day8, Day8.AddDays(-1), Day8.AddDays(-2)], runs.Select(r => r.BusinessDate));
+        var batch = (await h.LedgerQueries.GetSettlementBatchAsync(Day8))!;
+        var lines = await h.LedgerQueries.GetSettlementLinesAsync(batch.Id, take: 1);
+        var rest = await h.LedgerQueries.GetSettlementLinesAsync(batch.Id, lines[^1].Id);
+        Assert.Equal(136000, lines.Concat(rest).Sum(l => l.AmountFen));
+        var a = await h.IdOf("A");
+        var page = await h.LedgerQueries.GetEntriesAsync(a, take: 5);
+        var next = await h.LedgerQueries.GetEntriesAsync(a, page[^1].Id, 50);
+        Assert.Equal(92000, page.Concat(next).Sum(e => e.AmountFen));
+        Assert.All(page, e => Assert.StartsWith("o", e.Order));
+        Assert.Empty(await h.LedgerQueries.GetWithheldAsync());
+        Assert.Empty(await h.LedgerQueries.GetFundMovementsAsync());
+    }
+
+    [Fact]
     public async Task A_missed_night_is_caught_up_date_by_date_each_with_its_batch()
     {
         await using var h = await EngineTestHost.CreateAsync();

@@ -62,6 +62,7 @@ public sealed class EngineTestHost : IAsyncDisposable
     public NightlyRunService Nightly => _sp.GetRequiredService<NightlyRunService>();
     public SupportFundService Fund => _sp.GetRequiredService<SupportFundService>();
     public LedgerService Ledger => _sp.GetRequiredService<LedgerService>();
+    public LedgerQueryService LedgerQueries => _sp.GetRequiredService<LedgerQueryService>();
     public MemberQueryService Members => _sp.GetRequiredService<MemberQueryService>();
 
     /// <summary>Advances the clock to <paramref name="at"/> and applies the event.</summary>

@@ -152,6 +152,7 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         b.HasOne<LedgerEntry>().WithMany().HasForeignKey(x => x.ReversesEntryId).OnDelete(DeleteBehavior.Restrict);
         // Covers the balance sums (member, status → SUM(amount)) without touching the table.
         b.HasIndex(x => new { x.BeneficiaryId, x.Status, x.AmountFen });
+        b.HasIndex(x => new { x.BeneficiaryId, x.Id });     // a member's statement, keyset-paged
         b.HasIndex(x => new { x.OrderId, x.Id });
         b.HasIndex(x => new { x.Status, x.SettlesOn });      // nightly step 3
         b.HasIndex(x => new { x.Status, x.ChannelTaskId });  // nightly steps 1 and 2

@@ -160,6 +160,8 @@ namespace LianDong.Domain.Persistence.Migrations
 
                     b.HasIndex("RuleSetId");
 
+                    b.HasIndex("BeneficiaryId", "Id");
+
                     b.HasIndex("OrderId", "Id");
 
                     b.HasIndex("Status", "ChannelTaskId");

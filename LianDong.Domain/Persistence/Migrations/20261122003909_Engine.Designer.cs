@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace LianDong.Domain.Persistence.Migrations
 {
     [DbContext(typeof(LianDongDbContext))]
-    [Migration("20261122003320_Engine")]
+    [Migration("20261122003909_Engine")]
     partial class Engine
     {
         /// <inheritdoc />
@@ -162,6 +162,8 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.HasIndex("ReversesEntryId");
 
                     b.HasIndex("RuleSetId");
+
+                    b.HasIndex("BeneficiaryId", "Id");
 
                     b.HasIndex("OrderId", "Id");
 

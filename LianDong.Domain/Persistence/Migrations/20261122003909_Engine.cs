@@ -515,6 +515,11 @@ namespace LianDong.Domain.Persistence.Migrations
                 columns: new[] { "MerchantId", "Code" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_LedgerEntries_BeneficiaryId_Id",
+                table: "LedgerEntries",
+                columns: new[] { "BeneficiaryId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_LedgerEntries_BeneficiaryId_Status_AmountFen",
                 table: "LedgerEntries",
                 columns: new[] { "BeneficiaryId", "Status", "AmountFen" });
