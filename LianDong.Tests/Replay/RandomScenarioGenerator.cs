@@ -2,13 +2,29 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace LianDong.Tests.Replay;
+namespace LianDong.Tests.Replay.Properties;
 
 /// <summary>What the property tests need to know about one rule-set version of a generated scenario.</summary>
-public sealed record GeneratedRuleSet(DateTimeOffset EffectiveFrom, int MaxReferralDistance, int SettlementDelayDays);
+public sealed record GeneratedRuleSet(
+    DateTimeOffset EffectiveFrom, int MaxReferralDistance, int SettlementDelayDays,
+    long DirectAgentFen, long DirectPartnerFen, long SeePointFen,
+    string PeerMode, int PeerPercent, long PeerAmountFen, int FreezePercent,
+    int RetailLevel1Percent, int RetailLevel2Percent, int RetailPartnerPercent)
+{
+    /// <summary>All defaults (rule book section 10).</summary>
+    public static readonly GeneratedRuleSet Defaults =
+        new(DateTimeOffset.MinValue, 3, 7, 10000, 10000, 20000, "percentOfSeePoint", 10, 0, 20, 10, 3, 2);
+
+    public static GeneratedRuleSet FromJson(DateTimeOffset effectiveFrom, JsonObject rs) => new(
+        effectiveFrom, (int)rs["maxReferralDistance"]!, (int)rs["settlementDelayDays"]!,
+        (long)rs["directReward"]!["agentFen"]!, (long)rs["directReward"]!["partnerFen"]!, (long)rs["seePointRewardFen"]!,
+        (string)rs["peerReward"]!["mode"]!, (int)rs["peerReward"]!["percent"]!, (long)rs["peerReward"]!["amountFen"]!,
+        (int)rs["freezePercent"]!,
+        (int)rs["retail"]!["level1Percent"]!, (int)rs["retail"]!["level2Percent"]!, (int)rs["retail"]!["partnerPercent"]!);
+}
 
 /// <summary>A pack order (<c>pay</c>) or a retail order of a generated scenario.</summary>
-public sealed record GeneratedOrder(string Id, string Member, DateTimeOffset At, bool IsPack);
+public sealed record GeneratedOrder(string Id, string Member, DateTimeOffset At, bool IsPack, long RetailAmountFen = 0);
 
 /// <summary>
 /// A valid replay input (rule book section 12) plus the facts about it that the properties
@@ -18,8 +34,6 @@ public sealed record GeneratedOrder(string Id, string Member, DateTimeOffset At,
 public sealed class GeneratedScenario
 {
     public static readonly TimeSpan PlatformOffset = TimeSpan.FromHours(8); // Asia/Shanghai, no DST
-
-    private static readonly GeneratedRuleSet DefaultRuleSet = new(DateTimeOffset.MinValue, 3, 7);
 
     public required int Seed { get; init; }
     public required JsonObject Input { get; init; }
@@ -41,7 +55,7 @@ public sealed class GeneratedScenario
     /// <summary>The rule-set version in effect at <paramref name="t"/>.</summary>
     public GeneratedRuleSet RuleSetAt(DateTimeOffset t)
     {
-        if (RuleSets.Count == 0) return DefaultRuleSet;
+        if (RuleSets.Count == 0) return GeneratedRuleSet.Defaults;
         GeneratedRuleSet? current = null;
         foreach (var rs in RuleSets)
             if (rs.EffectiveFrom <= t) current = rs;
@@ -180,7 +194,7 @@ public sealed class RandomScenarioGenerator
             var json = new JsonObject { ["effectiveFrom"] = Utc(from) };
             foreach (var kv in rs) json[kv.Key] = kv.Value!.DeepClone();
             ruleSetsJson.Add(json);
-            ruleSets.Add(new GeneratedRuleSet(from, (int)rs["maxReferralDistance"]!, (int)rs["settlementDelayDays"]!));
+            ruleSets.Add(GeneratedRuleSet.FromJson(from, rs));
             previous = rs;
         }
 
@@ -268,7 +282,7 @@ public sealed class RandomScenarioGenerator
                             {
                                 ["type"] = "retail", ["at"] = Utc(at), ["order"] = id, ["member"] = buyer, ["amountFen"] = amount,
                             });
-                            orders[id] = new GeneratedOrder(id, buyer, at, IsPack: false);
+                            orders[id] = new GeneratedOrder(id, buyer, at, IsPack: false, RetailAmountFen: amount);
                             orderList.Add(id);
                             break;
                         }

@@ -5,7 +5,7 @@ using System.Text.Json;
 using LianDong.Console.Cli;
 using Xunit.Abstractions;
 
-namespace LianDong.Tests.Replay;
+namespace LianDong.Tests.Replay.Properties;
 
 /// <summary>
 /// Property tests over randomly generated event streams, black-box through <c>replay FILE</c>
@@ -24,7 +24,13 @@ public sealed class ReplayPropertyTests(ITestOutputHelper output)
         314159, 424242, 500009, 618034, 777777, 888888, 999983, 1000003, 1234567, 2026112,
     ];
 
-    public static IEnumerable<object[]> Seeds => SeedList.Select(s => new object[] { s });
+    /// <summary>
+    /// The seeds the theories run over: all of <see cref="SeedList"/>, or only the first N when the
+    /// environment variable <c>LIANDONG_PROPERTY_SEEDS</c> is N (for a quick local loop).
+    /// </summary>
+    public static IEnumerable<object[]> Seeds =>
+        SeedList.Take(int.TryParse(Environment.GetEnvironmentVariable("LIANDONG_PROPERTY_SEEDS"), out var n) && n > 0 ? n : SeedList.Length)
+            .Select(s => new object[] { s });
 
     public const int LargeSeed = 20261122;
 
@@ -107,6 +113,17 @@ public sealed class ReplayPropertyTests(ITestOutputHelper output)
     {
         var (scenario, result) = await BaselineAsync(seed);
         Report(scenario, "settlement", CheckSettlement(scenario, result));
+    }
+
+    /// <summary>
+    /// Extra (money in = money out, per reward): whatever statuses a reward's entries went through, they add up
+    /// to the amount the rule set in effect at the order's time prescribes, and a split is exactly the frozen share.
+    /// </summary>
+    [Theory, MemberData(nameof(Seeds))]
+    public async Task Every_reward_adds_up_to_its_rule_set_amount(int seed)
+    {
+        var (scenario, result) = await BaselineAsync(seed);
+        Report(scenario, "reward-amounts", CheckRewardAmounts(scenario, result));
     }
 
     /// <summary>Properties 1, 2 and 6 over one stream of about 2,000 events.</summary>
@@ -265,6 +282,57 @@ public sealed class ReplayPropertyTests(ITestOutputHelper output)
             var possible = directReferrals[id].SelectMany(c => payOrders[c]).Count(o => !s.RefundedOrders.Contains(o.Id));
             if (m.QualifiedReferrals < 0 || m.QualifiedReferrals > possible)
                 v.Add($"{id} has qualifiedReferrals {m.QualifiedReferrals}, but its direct referrals have {possible} unrefunded pack orders");
+        }
+        return v;
+    }
+
+    internal static List<string> CheckRewardAmounts(GeneratedScenario s, ReplayResult r)
+    {
+        var v = new List<string>();
+        foreach (var byOrder in r.Entries.Where(e => e.Kind != "Clawback").GroupBy(e => e.Order))
+        {
+            if (!s.Orders.TryGetValue(byOrder.Key, out var order)) { v.Add($"entries name order {byOrder.Key}, which is not in the input"); continue; }
+            var rs = s.RuleSetAt(order.At);
+            if (!order.IsPack)
+            {
+                // Each Retail entry is one of the three shares, each share at most once.
+                var shares = new List<long>
+                {
+                    order.RetailAmountFen * rs.RetailLevel1Percent / 100,
+                    order.RetailAmountFen * rs.RetailLevel2Percent / 100,
+                    order.RetailAmountFen * rs.RetailPartnerPercent / 100,
+                };
+                foreach (var e in byOrder.Where(e => e.Kind == "Retail"))
+                    if (!shares.Remove(e.AmountFen))
+                        v.Add($"Retail entry {e}: not one of the unused shares of {order.RetailAmountFen} fen at " +
+                              $"{rs.RetailLevel1Percent}/{rs.RetailLevel2Percent}/{rs.RetailPartnerPercent} %");
+                continue;
+            }
+            foreach (var kind in PackKinds)
+            {
+                var groups = byOrder.Where(e => e.Kind == kind).GroupBy(e => e.Beneficiary).ToList();
+                if (groups.Count > 1)
+                    v.Add($"order {byOrder.Key} pays {kind} to {groups.Count} beneficiaries: {string.Join(", ", groups.Select(g => g.Key))}");
+                foreach (var g in groups)
+                {
+                    var parts = g.ToList();
+                    var total = parts.Sum(e => e.AmountFen);
+                    var allowed = kind switch
+                    {
+                        "Direct" => new[] { rs.DirectAgentFen, rs.DirectPartnerFen },
+                        "SeePoint" => [rs.SeePointFen],
+                        _ => [rs.PeerMode == "oneTime" ? rs.PeerAmountFen : rs.SeePointFen * rs.PeerPercent / 100],
+                    };
+                    if (!allowed.Contains(total))
+                        v.Add($"order {byOrder.Key}: {kind} to {g.Key} totals {total} fen over [{string.Join(", ", parts)}], " +
+                              $"expected {string.Join(" or ", allowed.Distinct())}");
+                    var frozenShare = total * rs.FreezePercent / 100;
+                    if (kind == "Peer" ? parts.Count != 1
+                        : parts.Count > 2 || (parts.Count == 2 && parts.All(e => e.AmountFen != frozenShare)))
+                        v.Add($"order {byOrder.Key}: {kind} to {g.Key} is split as [{string.Join(", ", parts)}]; " +
+                              (kind == "Peer" ? "a 平级奖 is never split" : $"the frozen share of {total} at {rs.FreezePercent} % is {frozenShare}"));
+                }
+            }
         }
         return v;
     }
