@@ -125,6 +125,24 @@ public class NightlyRunTests
     }
 
     [Fact]
+    public async Task A_later_run_first_finishes_an_earlier_date_that_failed()
+    {
+        await using var h = await EngineTestHost.CreateAsync();
+        await WorkedExampleAsync(h);
+        await h.NightlyAsync(new DateOnly(2026, 1, 5));
+        h.Nightly.AfterStepForTests = (date, step) => date == new DateOnly(2026, 1, 6) && step == NightlyRun.StepExpireAndForfeit
+            ? throw new TimeoutException("killed") : Task.CompletedTask;
+        await Assert.ThrowsAsync<TimeoutException>(() => h.NightlyAsync(new DateOnly(2026, 1, 6)));
+        h.Nightly.AfterStepForTests = null;
+
+        var runs = await h.NightlyAsync(Day8);
+        Assert.Equal([new DateOnly(2026, 1, 6), new DateOnly(2026, 1, 7), Day8], runs.Select(r => r.BusinessDate));
+        await using var db = await h.Db.CreateDbContextAsync();
+        Assert.Equal(8, await db.NightlyRuns.CountAsync(r => r.Outcome == NightlyRunOutcome.Completed));
+        Assert.Equal(14, await db.LedgerEntries.CountAsync(e => e.Status == EntryStatus.Available));
+    }
+
+    [Fact]
     public async Task Expired_tasks_forfeit_their_frozen_shares_to_the_support_fund()
     {
         await using var h = await EngineTestHost.CreateAsync();
