@@ -338,7 +338,7 @@ internal sealed class EventApplier(LianDongDbContext db)
                 m.Id, m.Depth, m.Rank, m.ReferrerId, m.LeaderId, m.PeerBeneficiaryId, m.QualifiedReferrals, m.LatestTaskId,
                 TaskStatus = db.ChannelTasks.Where(t => t.Id == m.LatestTaskId).Select(t => (ChannelTaskStatus?)t.Status).FirstOrDefault(),
             }).ToListAsync(ct);
-        // The change tracker may hold newer values than the database within a batch; it wins.
+        // Within an event a tracked member or task may already hold changes not yet saved; those win.
         var result = new Dictionary<long, MemberState>();
         foreach (var x in rows)
         {
