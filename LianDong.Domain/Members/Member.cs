@@ -6,7 +6,7 @@ public enum MemberRank { Member = 0, Agent = 1, Partner = 2 }
 /// A platform member. The referral edge (<see cref="ReferrerId"/>, <see cref="Path"/>, <see cref="Depth"/>) is set once
 /// at registration and never changes. <see cref="Path"/> is the materialized list of ancestor ids, root first
 /// ("/1/7/42/"), so ancestors are one indexed lookup and a subtree is one index range.
-/// The Team* counters cache the number of descendants by rank; they are changed only by set-based updates along
+/// The Team* counters (and <see cref="LedAgents"/>) cache the number of descendants by rank; they are changed only by set-based updates along
 /// the ancestor path in the same transaction as the change that causes them (see MemberTreeWriter).
 /// </summary>
 public class Member
@@ -33,6 +33,8 @@ public class Member
     public int TeamSize { get; private set; }
     public int TeamAgents { get; private set; }
     public int TeamPartners { get; private set; }
+    /// <summary>Cached number of Agents whose team leader is this member (the 团队 a Partner leads).</summary>
+    public int LedAgents { get; private set; }
 
     private Member() { }
 

@@ -6,7 +6,11 @@ namespace LianDong.Domain.Members;
 public sealed record MemberSummary(long Id, string ExternalId, MemberRank Rank, long? ReferrerId, long? LeaderId, int Depth,
     int QualifiedReferrals, int TeamSize, int TeamAgents, int TeamPartners);
 
-public sealed record TeamCounts(long MemberId, int TeamSize, int TeamAgents, int TeamPartners);
+/// <summary>
+/// Under a member in the referral tree: everyone (<see cref="TeamSize"/>), the Agents and the Partners among them;
+/// and the Agents in the team the member leads (<see cref="LedAgents"/>, 0 unless a Partner).
+/// </summary>
+public sealed record TeamCounts(long MemberId, int TeamSize, int TeamAgents, int TeamPartners, int LedAgents);
 
 /// <summary>
 /// The tree and team queries of the console and API. Each is a bounded number of indexed lookups, whatever the size
@@ -91,7 +95,7 @@ public sealed class MemberQueryService(IDbContextFactory<LianDongDbContext> dbFa
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Members.Where(m => m.Id == memberId)
-            .Select(m => new TeamCounts(m.Id, m.TeamSize, m.TeamAgents, m.TeamPartners)).FirstOrDefaultAsync(ct);
+            .Select(m => new TeamCounts(m.Id, m.TeamSize, m.TeamAgents, m.TeamPartners, m.LedAgents)).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>
@@ -103,8 +107,9 @@ public sealed class MemberQueryService(IDbContextFactory<LianDongDbContext> dbFa
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var all = await db.Members.AsNoTracking()
-            .Select(m => new { m.Id, m.Path, m.Rank, m.TeamSize, m.TeamAgents, m.TeamPartners }).ToListAsync(ct);
+            .Select(m => new { m.Id, m.Path, m.Rank, m.LeaderId, m.TeamSize, m.TeamAgents, m.TeamPartners, m.LedAgents }).ToListAsync(ct);
         var size = new Dictionary<long, int>(); var agents = new Dictionary<long, int>(); var partners = new Dictionary<long, int>();
+        var led = all.Where(m => m.Rank == MemberRank.Agent && m.LeaderId != null).GroupBy(m => m.LeaderId!.Value).ToDictionary(g => g.Key, g => g.Count());
         foreach (var m in all)
             foreach (var a in Member.ParsePath(m.Path))
             {
@@ -115,15 +120,15 @@ public sealed class MemberQueryService(IDbContextFactory<LianDongDbContext> dbFa
         var diffs = new List<(TeamCounts, TeamCounts)>();
         foreach (var m in all)
         {
-            var re = new TeamCounts(m.Id, size.GetValueOrDefault(m.Id), agents.GetValueOrDefault(m.Id), partners.GetValueOrDefault(m.Id));
-            var cached = new TeamCounts(m.Id, m.TeamSize, m.TeamAgents, m.TeamPartners);
+            var re = new TeamCounts(m.Id, size.GetValueOrDefault(m.Id), agents.GetValueOrDefault(m.Id), partners.GetValueOrDefault(m.Id), led.GetValueOrDefault(m.Id));
+            var cached = new TeamCounts(m.Id, m.TeamSize, m.TeamAgents, m.TeamPartners, m.LedAgents);
             if (re != cached) diffs.Add((cached, re));
         }
         if (fix)
             foreach (var (_, re) in diffs)
                 await db.Members.Where(x => x.Id == re.MemberId).ExecuteUpdateAsync(s => s
                     .SetProperty(x => x.TeamSize, re.TeamSize).SetProperty(x => x.TeamAgents, re.TeamAgents)
-                    .SetProperty(x => x.TeamPartners, re.TeamPartners), ct);
+                    .SetProperty(x => x.TeamPartners, re.TeamPartners).SetProperty(x => x.LedAgents, re.LedAgents), ct);
         return diffs;
     }
 

@@ -19,6 +19,16 @@ internal static class MemberTreeWriter
             .SetProperty(m => m.TeamPartners, m => m.TeamPartners + partnerDelta), ct);
     }
 
+    /// <summary>An Agent joined (<paramref name="newLeader"/>) or left (<paramref name="oldLeader"/>) a team.</summary>
+    public static async Task LeaderChangedAsync(LianDongDbContext db, long? oldLeader, long? newLeader, CancellationToken ct)
+    {
+        if (oldLeader == newLeader) return;
+        if (oldLeader is long o)
+            await db.Members.Where(m => m.Id == o).ExecuteUpdateAsync(s => s.SetProperty(m => m.LedAgents, m => m.LedAgents - 1), ct);
+        if (newLeader is long n)
+            await db.Members.Where(m => m.Id == n).ExecuteUpdateAsync(s => s.SetProperty(m => m.LedAgents, m => m.LedAgents + 1), ct);
+    }
+
     public static Task RankChangedAsync(LianDongDbContext db, Member member, MemberRank from, MemberRank to, CancellationToken ct) =>
         AdjustAncestorsAsync(db, member.AncestorIds, 0,
             (to == MemberRank.Agent ? 1 : 0) - (from == MemberRank.Agent ? 1 : 0),

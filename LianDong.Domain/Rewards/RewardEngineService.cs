@@ -133,6 +133,7 @@ internal sealed class EventApplier(LianDongDbContext db)
 
         // Step 1: placement (and the seed's channel task).
         buyer.BecomeAgent(plan.LeaderId);
+        await MemberTreeWriter.LeaderChangedAsync(db, null, plan.LeaderId, ct);
         db.MemberRankChanges.Add(new MemberRankChange(buyer.Id, MemberRank.Member, MemberRank.Agent, e.At, "qualifyingOrder", order.Id));
         await MemberTreeWriter.RankChangedAsync(db, buyer, MemberRank.Member, MemberRank.Agent, ct);
         if (plan.SeedTaskPartnerId is long partnerId)
@@ -157,7 +158,9 @@ internal sealed class EventApplier(LianDongDbContext db)
             order.MarkCounted(referrer.Id);
             if (plan.ReferrerBecomesPartner)
             {
+                var oldLeader = referrer.LeaderId;
                 referrer.BecomePartner(plan.ReferrerPeerBeneficiaryId);
+                await MemberTreeWriter.LeaderChangedAsync(db, oldLeader, null, ct);
                 db.MemberRankChanges.Add(new MemberRankChange(referrer.Id, MemberRank.Agent, MemberRank.Partner, e.At, "upgrade", order.Id));
                 await MemberTreeWriter.RankChangedAsync(db, referrer, MemberRank.Agent, MemberRank.Partner, ct);
             }
@@ -240,7 +243,9 @@ internal sealed class EventApplier(LianDongDbContext db)
             var buyer = await db.Members.FirstAsync(m => m.Id == order.MemberId, ct);
             if (buyer.Rank == MemberRank.Agent)
             {
+                var oldLeader = buyer.LeaderId;
                 buyer.RevertToMember();
+                await MemberTreeWriter.LeaderChangedAsync(db, oldLeader, null, ct);
                 db.MemberRankChanges.Add(new MemberRankChange(buyer.Id, MemberRank.Agent, MemberRank.Member, e.At, "refund", order.Id));
                 await MemberTreeWriter.RankChangedAsync(db, buyer, MemberRank.Agent, MemberRank.Member, ct);
             }
@@ -262,6 +267,7 @@ internal sealed class EventApplier(LianDongDbContext db)
         var from = member.Rank;
         var oldLeader = member.LeaderId;
         member.BecomePartner(PlacementPolicy.PeerBeneficiaryFor(referrer));
+        await MemberTreeWriter.LeaderChangedAsync(db, oldLeader, null, ct);
         db.MemberRankChanges.Add(new MemberRankChange(member.Id, from, MemberRank.Partner, e.At, "appointment", null));
         await MemberTreeWriter.RankChangedAsync(db, member, from, MemberRank.Partner, ct);
         db.AuditLog.Add(new AuditLogEntry(e.At, e.Actor, "member.appoint", $"member:{member.ExternalId}",

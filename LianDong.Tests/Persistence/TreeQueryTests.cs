@@ -76,8 +76,10 @@ public class TreeQueryTests
         await h.At(T.AddHours(8), new RefundOrder("oE", T.AddHours(8)));          // E back to Member
         await h.At(T.AddHours(9), new AppointPartner("B", "admin", T.AddHours(9)));
         Assert.Empty(await h.Members.VerifyTeamCountersAsync());
-        Assert.Equal(new TeamCounts(await h.IdOf("A"), 7, 3, 2), await h.Members.GetTeamCountsAsync(await h.IdOf("A")));  // B..H; C,F,G agents; B,D partners
-        Assert.Equal(new TeamCounts(await h.IdOf("D"), 4, 2, 0), await h.Members.GetTeamCountsAsync(await h.IdOf("D")));
+        // A: B..H below; C, F, G Agents; B, D Partners; A leads F (E was refunded).  D: E, F, G, H below; leads G.
+        Assert.Equal(new TeamCounts(await h.IdOf("A"), 7, 3, 2, 1), await h.Members.GetTeamCountsAsync(await h.IdOf("A")));
+        Assert.Equal(new TeamCounts(await h.IdOf("D"), 4, 2, 0, 1), await h.Members.GetTeamCountsAsync(await h.IdOf("D")));
+        Assert.Equal(0, (await h.Members.GetTeamCountsAsync(await h.IdOf("C")))!.LedAgents);
 
         await using (var db = await h.Db.CreateDbContextAsync())
             await db.Members.Where(m => m.ExternalId == "D").ExecuteUpdateAsync(s => s.SetProperty(m => m.TeamSize, 99));

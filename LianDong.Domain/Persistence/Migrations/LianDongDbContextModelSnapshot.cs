@@ -285,6 +285,9 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.Property<long?>("LeaderId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("LedAgents")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");

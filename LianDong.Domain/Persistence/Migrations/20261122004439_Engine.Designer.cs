@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace LianDong.Domain.Persistence.Migrations
 {
     [DbContext(typeof(LianDongDbContext))]
-    [Migration("20261122003909_Engine")]
+    [Migration("20261122004439_Engine")]
     partial class Engine
     {
         /// <inheritdoc />
@@ -286,6 +286,9 @@ namespace LianDong.Domain.Persistence.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LeaderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LedAgents")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")

@@ -59,7 +59,8 @@ namespace LianDong.Domain.Persistence.Migrations
                     LatestTaskId = table.Column<long>(type: "INTEGER", nullable: true),
                     TeamSize = table.Column<int>(type: "INTEGER", nullable: false),
                     TeamAgents = table.Column<int>(type: "INTEGER", nullable: false),
-                    TeamPartners = table.Column<int>(type: "INTEGER", nullable: false)
+                    TeamPartners = table.Column<int>(type: "INTEGER", nullable: false),
+                    LedAgents = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
