@@ -110,7 +110,7 @@ internal sealed class EventApplier(LianDongDbContext db)
         var rules = ruleSet.Parameters;
         var ancestorIds = buyer.AncestorIds;
         var states = new Dictionary<long, MemberState>();
-        var buyerState = (await LoadStatesAsync([buyer.Id], ct))[buyer.Id];
+        var buyerState = await StateOfAsync(buyer, ct);
         MemberState? r = null, rr = null, leader = null, seedOfLeader = null;
         if (ancestorIds.Count > 0)
         {
@@ -185,7 +185,7 @@ internal sealed class EventApplier(LianDongDbContext db)
         var ruleSet = await RuleSetAtAsync(e.At, ct);
         var ancestorIds = buyer.AncestorIds;
         var states = new Dictionary<long, MemberState>();
-        var buyerState = (await LoadStatesAsync([buyer.Id], ct))[buyer.Id];
+        var buyerState = await StateOfAsync(buyer, ct);
         states[buyer.Id] = buyerState;
         var team = await ResolveTeamOfAsync(ancestorIds, buyerState, states, ct);
         var level1 = ancestorIds.Count > 0 ? await StateAsync(ancestorIds[^1], states, ct) : null;
@@ -326,6 +326,15 @@ internal sealed class EventApplier(LianDongDbContext db)
             foreach (var (id, s) in loaded) states[id] = s;
             chain.AddRange(ids.Select(id => states[id]));
         }
+    }
+
+    /// <summary>The snapshot of a member already loaded (one small query only when it has a task).</summary>
+    private async Task<MemberState> StateOfAsync(Member m, CancellationToken ct)
+    {
+        var taskStatus = m.LatestTaskId is long t
+            ? await db.ChannelTasks.AsNoTracking().Where(x => x.Id == t).Select(x => (ChannelTaskStatus?)x.Status).FirstAsync(ct)
+            : null;
+        return new MemberState(m.Id, m.Depth, m.Rank, m.ReferrerId, m.LeaderId, m.PeerBeneficiaryId, m.QualifiedReferrals, m.LatestTaskId, taskStatus);
     }
 
     private async Task<MemberState> StateAsync(long id, Dictionary<long, MemberState> states, CancellationToken ct)
