@@ -1,3 +1,4 @@
+using LianDong.Domain.Engine;
 using LianDong.Console.Components;
 using LianDong.Console.Features;
 using LianDong.Console.Features.Account;
@@ -52,7 +53,7 @@ public static class WebConsole
         services.AddHostedService<StartupTasks>();
         services.AddConsoleFeatures();
 
-        // Engine services (branch `engine`, issue 3) register here: services.AddLianDongEngine();
+        services.AddLianDongEngine();
 
         var app = builder.Build();
         Configure(app);

@@ -56,6 +56,330 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("LianDong.Domain.Compliance.WithheldReward", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BeneficiaryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Distance")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RuleSetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Slot")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RuleSetId");
+
+                    b.HasIndex("BeneficiaryId", "Id");
+
+                    b.HasIndex("OrderId", "Slot", "BeneficiaryId")
+                        .IsUnique();
+
+                    b.ToTable("WithheldRewards", (string)null);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Ledger.LedgerEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BeneficiaryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ChannelTaskId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PostedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("PostingDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReversesEntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RuleSetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("SettlesOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelTaskId");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("ReversesEntryId");
+
+                    b.HasIndex("RuleSetId");
+
+                    b.HasIndex("BeneficiaryId", "Id");
+
+                    b.HasIndex("OrderId", "Id");
+
+                    b.HasIndex("Status", "ChannelTaskId");
+
+                    b.HasIndex("Status", "SettlesOn");
+
+                    b.HasIndex("BeneficiaryId", "Status", "AmountFen");
+
+                    b.ToTable("LedgerEntries", (string)null);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Ledger.LedgerStatusChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FromStatus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NightlyRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ToStatus")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntryId", "Id");
+
+                    b.HasIndex("NightlyRunId", "ToStatus");
+
+                    b.ToTable("LedgerStatusChanges", (string)null);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Ledger.SupportFundMovement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("GrantId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LedgerEntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NightlyRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GrantId")
+                        .IsUnique();
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("NightlyRunId");
+
+                    b.HasIndex("Kind", "AmountFen");
+
+                    b.HasIndex("LedgerEntryId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("SupportFundMovements", (string)null);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Members.Member", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Depth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FormerLeaderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LatestTaskId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeaderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LedAgents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PeerBeneficiaryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("QualifiedReferrals")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReferrerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RegisteredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TeamAgents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TeamPartners")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TeamSize")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExternalId")
+                        .IsUnique();
+
+                    b.HasIndex("FormerLeaderId");
+
+                    b.HasIndex("Name");
+
+                    b.HasIndex("Path");
+
+                    b.HasIndex("PeerBeneficiaryId");
+
+                    b.HasIndex("Phone");
+
+                    b.HasIndex("LeaderId", "Id");
+
+                    b.HasIndex("ReferrerId", "Id");
+
+                    b.ToTable("Members", (string)null);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Members.MemberRankChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FromRank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ToRank")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId", "Id");
+
+                    b.ToTable("MemberRankChanges", (string)null);
+                });
+
             modelBuilder.Entity("LianDong.Domain.Merchants.Merchant", b =>
                 {
                     b.Property<long>("Id")
@@ -85,6 +409,108 @@ namespace LianDong.Domain.Persistence.Migrations
                         .IsUnique();
 
                     b.ToTable("Merchants");
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Packs.GiftPack", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CostFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsOn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MerchantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PriceFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SoldCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Stock")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.HasIndex("MerchantId", "Code");
+
+                    b.ToTable("GiftPacks", (string)null);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Packs.Order", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CostFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CountedForMemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsQualifying")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PackId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PaidAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PriceFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RefundedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RuleSetId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExternalId")
+                        .IsUnique();
+
+                    b.HasIndex("RuleSetId");
+
+                    b.HasIndex("MemberId", "Id");
+
+                    b.HasIndex("PackId", "PaidAt");
+
+                    b.ToTable("Orders", (string)null);
                 });
 
             modelBuilder.Entity("LianDong.Domain.Persistence.AppUser", b =>
@@ -158,6 +584,274 @@ namespace LianDong.Domain.Persistence.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Rules.RuleSet", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DirectAgentFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DirectPartnerFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EffectiveFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FreezePercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxReferralDistance")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MinPayoutFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PeerAmountFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PeerMode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PeerPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PublishedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RetailLevel1Percent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RetailLevel2Percent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RetailMaxTotalPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RetailPartnerPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SeePointRewardFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SettlementDelayDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TaskDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TaskKind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TaskTarget")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UpgradeThreshold")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EffectiveFrom")
+                        .IsUnique();
+
+                    b.HasIndex("Version")
+                        .IsUnique();
+
+                    b.ToTable("RuleSets", (string)null);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Settlement.NightlyRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("BusinessDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ExpiredTasks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ForfeitedEntries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ForfeitedFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReleasedEntries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SettledEntries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SettledFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("StepReached")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BusinessDate")
+                        .IsUnique();
+
+                    b.ToTable("NightlyRuns", (string)null);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Settlement.SettlementBatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("BusinessDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EntryCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MemberCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NightlyRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TotalFen")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BusinessDate")
+                        .IsUnique();
+
+                    b.HasIndex("NightlyRunId");
+
+                    b.ToTable("SettlementBatches", (string)null);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Settlement.SettlementLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BatchId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EntryCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BatchId", "MemberId")
+                        .IsUnique();
+
+                    b.HasIndex("MemberId", "BatchId");
+
+                    b.ToTable("SettlementLines", (string)null);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Tasks.ChannelTask", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Deadline")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("DeadlineDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PartnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Progress")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("QualifyingOrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RuleSetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SeedMemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Target")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("QualifyingOrderId");
+
+                    b.HasIndex("RuleSetId");
+
+                    b.HasIndex("PartnerId", "Status");
+
+                    b.HasIndex("SeedMemberId", "Id");
+
+                    b.HasIndex("Status", "DeadlineDate");
+
+                    b.ToTable("ChannelTasks", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -288,12 +982,206 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("LianDong.Domain.Compliance.WithheldReward", b =>
+                {
+                    b.HasOne("LianDong.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("BeneficiaryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LianDong.Domain.Packs.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LianDong.Domain.Rules.RuleSet", null)
+                        .WithMany()
+                        .HasForeignKey("RuleSetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Ledger.LedgerEntry", b =>
+                {
+                    b.HasOne("LianDong.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("BeneficiaryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LianDong.Domain.Tasks.ChannelTask", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelTaskId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("LianDong.Domain.Packs.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("LianDong.Domain.Ledger.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("ReversesEntryId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("LianDong.Domain.Rules.RuleSet", null)
+                        .WithMany()
+                        .HasForeignKey("RuleSetId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Ledger.LedgerStatusChange", b =>
+                {
+                    b.HasOne("LianDong.Domain.Ledger.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LianDong.Domain.Settlement.NightlyRun", null)
+                        .WithMany()
+                        .HasForeignKey("NightlyRunId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Ledger.SupportFundMovement", b =>
+                {
+                    b.HasOne("LianDong.Domain.Ledger.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("LedgerEntryId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("LianDong.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("LianDong.Domain.Settlement.NightlyRun", null)
+                        .WithMany()
+                        .HasForeignKey("NightlyRunId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Members.Member", b =>
+                {
+                    b.HasOne("LianDong.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("FormerLeaderId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("LianDong.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("LeaderId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("LianDong.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("PeerBeneficiaryId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("LianDong.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("ReferrerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Members.MemberRankChange", b =>
+                {
+                    b.HasOne("LianDong.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Packs.GiftPack", b =>
+                {
+                    b.HasOne("LianDong.Domain.Merchants.Merchant", null)
+                        .WithMany()
+                        .HasForeignKey("MerchantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Packs.Order", b =>
+                {
+                    b.HasOne("LianDong.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LianDong.Domain.Packs.GiftPack", null)
+                        .WithMany()
+                        .HasForeignKey("PackId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("LianDong.Domain.Rules.RuleSet", null)
+                        .WithMany()
+                        .HasForeignKey("RuleSetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("LianDong.Domain.Persistence.AppUser", b =>
                 {
                     b.HasOne("LianDong.Domain.Merchants.Merchant", null)
                         .WithMany()
                         .HasForeignKey("MerchantId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Settlement.SettlementBatch", b =>
+                {
+                    b.HasOne("LianDong.Domain.Settlement.NightlyRun", null)
+                        .WithMany()
+                        .HasForeignKey("NightlyRunId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Settlement.SettlementLine", b =>
+                {
+                    b.HasOne("LianDong.Domain.Settlement.SettlementBatch", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LianDong.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Tasks.ChannelTask", b =>
+                {
+                    b.HasOne("LianDong.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LianDong.Domain.Packs.Order", null)
+                        .WithMany()
+                        .HasForeignKey("QualifyingOrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LianDong.Domain.Rules.RuleSet", null)
+                        .WithMany()
+                        .HasForeignKey("RuleSetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("LianDong.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("SeedMemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -1,0 +1,80 @@
+using LianDong.Domain.Compliance;
+using LianDong.Domain.Engine;
+using LianDong.Domain.Persistence;
+using LianDong.Domain.Rules;
+using Microsoft.EntityFrameworkCore;
+
+namespace LianDong.Domain.Packs;
+
+/// <summary>Gift packs of merchants. A pack is created off; switching it on checks the payout limit (section 9).</summary>
+public sealed class PackService(IDbContextFactory<LianDongDbContext> dbFactory, TimeProvider time)
+{
+    public async Task<GiftPack> CreateAsync(long merchantId, string code, string name, long priceFen, long costFen, int stock, CancellationToken ct = default)
+    {
+        var errors = RuleSetValidator.ValidatePackFigures(priceFen, costFen);
+        if (errors.Count > 0) throw new ComplianceViolationException(errors);
+        if (stock < 0) throw new EngineRuleException($"stock is {stock}, it must not be negative");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.GiftPacks.AnyAsync(p => p.Code == code, ct)) throw new EngineRuleException($"pack code \"{code}\" is taken");
+        if (!await db.Merchants.AnyAsync(m => m.Id == merchantId, ct)) throw new UnknownReferenceException("merchant", merchantId.ToString());
+        var pack = new GiftPack(merchantId, code, name, priceFen, costFen, stock, time.GetUtcNow());
+        db.GiftPacks.Add(pack);
+        await db.SaveChangesAsync(ct);
+        return pack;
+    }
+
+    /// <summary>Problems switching this pack on would cause: one per rule-set version in effect now or later that it breaks.</summary>
+    public async Task<IReadOnlyList<string>> CheckAsync(string code, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var pack = await db.GiftPacks.AsNoTracking().FirstOrDefaultAsync(p => p.Code == code, ct) ?? throw new UnknownReferenceException("pack", code);
+        return await ViolationsAsync(db, pack, ct);
+    }
+
+    public async Task SwitchOnAsync(string code, string actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var pack = await db.GiftPacks.FirstOrDefaultAsync(p => p.Code == code, ct) ?? throw new UnknownReferenceException("pack", code);
+        if (pack.IsOn) return;
+        var violations = await ViolationsAsync(db, pack, ct);
+        if (violations.Count > 0) throw new ComplianceViolationException(violations);
+        pack.SwitchOn();
+        db.AuditLog.Add(new AuditLogEntry(time.GetUtcNow(), actor, "pack.on", $"pack:{code}", "off", "on"));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task SwitchOffAsync(string code, string actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var pack = await db.GiftPacks.FirstOrDefaultAsync(p => p.Code == code, ct) ?? throw new UnknownReferenceException("pack", code);
+        if (!pack.IsOn) return;
+        pack.SwitchOff();
+        db.AuditLog.Add(new AuditLogEntry(time.GetUtcNow(), actor, "pack.off", $"pack:{code}", "on", "off"));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Changes price and cost of a pack that is off (orders already paid keep theirs).</summary>
+    public async Task RepriceAsync(string code, long priceFen, long costFen, string actor, CancellationToken ct = default)
+    {
+        var errors = RuleSetValidator.ValidatePackFigures(priceFen, costFen);
+        if (errors.Count > 0) throw new ComplianceViolationException(errors);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var pack = await db.GiftPacks.FirstOrDefaultAsync(p => p.Code == code, ct) ?? throw new UnknownReferenceException("pack", code);
+        if (pack.IsOn) throw new EngineRuleException($"switch pack {code} off before changing its price or cost");
+        var old = $"{pack.PriceFen}/{pack.CostFen}";
+        pack.Reprice(priceFen, costFen);
+        db.AuditLog.Add(new AuditLogEntry(time.GetUtcNow(), actor, "pack.reprice", $"pack:{code}", old, $"{priceFen}/{costFen}"));
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<List<string>> ViolationsAsync(LianDongDbContext db, GiftPack pack, CancellationToken ct)
+    {
+        var violations = new List<string>();
+        foreach (var rs in await RuleSetService.InEffectNowOrLaterAsync(db, time.GetUtcNow(), ct))
+            if (RuleSetValidator.CheckPack(pack.Code, pack.PriceFen, pack.CostFen, rs.Parameters) is { } v)
+                violations.Add($"{v} (rule set v{rs.Version})");
+        return violations;
+    }
+}
