@@ -14,4 +14,13 @@ public static class AuditActions
     public const string RoleCreate = "role.create";
     public const string MerchantCreate = "merchant.create";
     public const string MerchantUpdate = "merchant.update";
+    public const string PayoutCreate = "payout.create";
+    public const string PayoutApprove = "payout.approve";
+    public const string PayoutExport = "payout.export";
+    public const string PayoutLinePaid = "payout.line-paid";
+    public const string PayoutLineFailed = "payout.line-failed";
+    public const string PayoutImport = "payout.import";
+    public const string PackCreate = "pack.create";
+    public const string PackUpdate = "pack.update";
+    public const string ExportDownload = "export.download";
 }
