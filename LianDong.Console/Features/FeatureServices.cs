@@ -2,6 +2,11 @@ using LianDong.Console.Features.Account;
 using LianDong.Console.Features.Audit;
 using LianDong.Console.Features.Merchants;
 using LianDong.Console.Features.Users;
+using LianDong.Console.Export;
+using LianDong.Console.Features.GiftPacks;
+using LianDong.Console.Features.Orders;
+using LianDong.Console.Features.Payouts;
+using LianDong.Console.Features.Settlements;
 
 namespace LianDong.Console.Features;
 
@@ -14,6 +19,12 @@ public static class FeatureServices
         services.AddScoped<UserAdminService>();
         services.AddScoped<MerchantService>();
         services.AddScoped<AuditLogService>();
+        services.AddScoped<GiftPackService>();
+        services.AddSingleton<PackImageStore>();
+        services.AddScoped<OrderService>();
+        services.AddScoped<SettlementService>();
+        services.AddScoped<PayoutPageService>();
+        services.AddScoped<ExportService>();
         return services;
     }
 }

@@ -2,6 +2,8 @@ using LianDong.Domain.Engine;
 using LianDong.Console.Components;
 using LianDong.Console.Features;
 using LianDong.Console.Features.Account;
+using LianDong.Console.Export;
+using LianDong.Console.Features.GiftPacks;
 using LianDong.Console.Settings;
 using LianDong.Domain.Persistence;
 using Microsoft.AspNetCore.Authorization;
@@ -81,6 +83,8 @@ public static class WebConsole
         app.UseAntiforgery();
 
         app.MapAccountEndpoints();
+        app.MapExportEndpoints();
+        app.MapPackImageEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
             .Add(endpoint =>
             {

@@ -29,6 +29,8 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<MemberQueryService>();
         services.TryAddSingleton<PayoutAccountService>();
         services.TryAddSingleton<PayoutService>();
+        services.TryAddSingleton<SettlementQueryService>();
+        services.TryAddSingleton<MerchantReportService>();
         return services;
     }
 }

@@ -10,6 +10,9 @@ public class GiftPack
     public long MerchantId { get; private set; }
     public string Code { get; private set; } = "";
     public string Name { get; private set; } = "";
+    public string? Description { get; private set; }
+    /// <summary>File name of the pack's image under the data folder's pack-images directory, if any.</summary>
+    public string? ImageFile { get; private set; }
     public long PriceFen { get; private set; }
     public long CostFen { get; private set; }
     /// <summary>Units the merchant still offers; the storefront stops selling at 0. Paid orders always record.</summary>
@@ -41,6 +44,16 @@ public class GiftPack
         PriceFen = priceFen;
         CostFen = costFen;
     }
+
+    internal void Edit(string name, string? description, int stock)
+    {
+        if (stock < 0) throw new ArgumentOutOfRangeException(nameof(stock), "Stock must not be negative.");
+        Name = string.IsNullOrWhiteSpace(name) ? Code : name.Trim();
+        Description = string.IsNullOrWhiteSpace(description) ? null : description.Trim();
+        Stock = stock;
+    }
+
+    internal void SetImage(string? imageFile) => ImageFile = imageFile;
 
     internal void RecordSale()
     {

@@ -69,11 +69,51 @@ public sealed class PackService(IDbContextFactory<LianDongDbContext> dbFactory, 
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task<List<string>> ViolationsAsync(LianDongDbContext db, GiftPack pack, CancellationToken ct)
+    /// <summary>
+    /// What switching on a pack with these figures would break, without saving anything: the figure checks and the payout
+    /// limit of every rule-set version in effect now or later (shown in the pack editor before saving).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CheckFiguresAsync(string code, long priceFen, long costFen, CancellationToken ct = default)
+    {
+        var errors = RuleSetValidator.ValidatePackFigures(priceFen, costFen).ToList();
+        if (errors.Count > 0) return errors;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ViolationsAsync(db, code, priceFen, costFen, ct);
+    }
+
+    /// <summary>Changes name, description and stock (any time; price and cost go through <see cref="RepriceAsync"/>). Audited.</summary>
+    public async Task EditAsync(string code, string name, string? description, int stock, string actor, CancellationToken ct = default)
+    {
+        if (stock < 0) throw new EngineRuleException($"stock is {stock}, it must not be negative");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var pack = await db.GiftPacks.FirstOrDefaultAsync(p => p.Code == code, ct) ?? throw new UnknownReferenceException("pack", code);
+        var old = $"name={pack.Name}; stock={pack.Stock}; description={pack.Description}";
+        pack.Edit(name, description, stock);
+        var now = $"name={pack.Name}; stock={pack.Stock}; description={pack.Description}";
+        if (old == now) return;
+        db.AuditLog.Add(new AuditLogEntry(time.GetUtcNow(), actor, AuditActions.PackUpdate, $"pack:{code}", old, now));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Records the pack's image file name (the file itself is stored by the caller under the data folder). Audited.</summary>
+    public async Task SetImageAsync(string code, string? imageFile, string actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var pack = await db.GiftPacks.FirstOrDefaultAsync(p => p.Code == code, ct) ?? throw new UnknownReferenceException("pack", code);
+        var old = pack.ImageFile;
+        pack.SetImage(imageFile);
+        db.AuditLog.Add(new AuditLogEntry(time.GetUtcNow(), actor, AuditActions.PackUpdate, $"pack:{code}", $"image={old}", $"image={imageFile}"));
+        await db.SaveChangesAsync(ct);
+    }
+
+    private Task<List<string>> ViolationsAsync(LianDongDbContext db, GiftPack pack, CancellationToken ct) =>
+        ViolationsAsync(db, pack.Code, pack.PriceFen, pack.CostFen, ct);
+
+    private async Task<List<string>> ViolationsAsync(LianDongDbContext db, string code, long priceFen, long costFen, CancellationToken ct)
     {
         var violations = new List<string>();
         foreach (var rs in await RuleSetService.InEffectNowOrLaterAsync(db, time.GetUtcNow(), ct))
-            if (RuleSetValidator.CheckPack(pack.Code, pack.PriceFen, pack.CostFen, rs.Parameters) is { } v)
+            if (RuleSetValidator.CheckPack(code, priceFen, costFen, rs.Parameters) is { } v)
                 violations.Add($"{v} (rule set v{rs.Version})");
         return violations;
     }

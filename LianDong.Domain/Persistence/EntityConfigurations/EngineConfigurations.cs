@@ -76,6 +76,8 @@ internal sealed class GiftPackConfiguration : IEntityTypeConfiguration<GiftPack>
         b.Property(x => x.Code).HasMaxLength(64).IsRequired();
         b.HasIndex(x => x.Code).IsUnique();
         b.Property(x => x.Name).HasMaxLength(200).IsRequired();
+        b.Property(x => x.Description).HasMaxLength(2000);
+        b.Property(x => x.ImageFile).HasMaxLength(200);
         b.Property(x => x.CreatedAt).Ticks();
         b.HasOne<Merchant>().WithMany().HasForeignKey(x => x.MerchantId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.MerchantId, x.Code });

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace LianDong.Domain.Persistence.Migrations
 {
     [DbContext(typeof(LianDongDbContext))]
-    [Migration("20261122011109_Finance")]
+    [Migration("20261122011245_Finance")]
     partial class Finance
     {
         /// <inheritdoc />
@@ -430,6 +430,14 @@ namespace LianDong.Domain.Persistence.Migrations
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImageFile")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<bool>("IsOn")
                         .HasColumnType("INTEGER");

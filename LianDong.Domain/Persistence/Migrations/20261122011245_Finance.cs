@@ -10,6 +10,20 @@ namespace LianDong.Domain.Persistence.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Description",
+                table: "GiftPacks",
+                type: "TEXT",
+                maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ImageFile",
+                table: "GiftPacks",
+                type: "TEXT",
+                maxLength: 200,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "PayoutBatches",
                 columns: table => new
@@ -139,6 +153,14 @@ namespace LianDong.Domain.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "PayoutBatches");
+
+            migrationBuilder.DropColumn(
+                name: "Description",
+                table: "GiftPacks");
+
+            migrationBuilder.DropColumn(
+                name: "ImageFile",
+                table: "GiftPacks");
         }
     }
 }
