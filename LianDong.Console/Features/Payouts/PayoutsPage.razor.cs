@@ -1,0 +1,109 @@
+using LianDong.Console.Features.Shared;
+using LianDong.Domain.Payouts;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Radzen;
+
+namespace LianDong.Console.Features.Payouts;
+
+public partial class PayoutsPage
+{
+    [Inject] private PayoutPageService Payouts { get; set; } = default!;
+    [Inject] private DialogService Dialogs { get; set; } = default!;
+
+    private PayoutPreview? preview;
+    private IReadOnlyList<PayoutBatch>? batches;
+    private PayoutBatch? selected;
+    private IReadOnlyList<PayoutLineRow>? lines;
+    private IReadOnlyList<string>? importErrors;
+    private string? message, failReason;
+    private bool messageOk;
+
+    protected override async Task OnInitializedAsync() => batches = await Payouts.ListAsync();
+
+    private async Task PreviewAsync() => preview = await Payouts.PreviewAsync();
+
+    private async Task BuildAsync()
+    {
+        var (outcome, id) = await Payouts.BuildAsync();
+        Say(outcome, "批次已生成，等待另一人审批 Batch built; a second finance user or an admin must approve it.");
+        preview = null;
+        batches = await Payouts.ListAsync();
+        if (id is { } batchId && batches.FirstOrDefault(b => b.Id == batchId) is { } b) await SelectAsync(b);
+    }
+
+    private async Task SelectAsync(PayoutBatch batch)
+    {
+        selected = await Payouts.GetAsync(batch.Id);
+        importErrors = null;
+        // Lines of one batch: the first pages, keyset by id (a batch is a few thousand lines at most in practice).
+        var all = new List<PayoutLineRow>();
+        for (var page = await Payouts.LinesAsync(batch.Id); page.Count > 0; page = await Payouts.LinesAsync(batch.Id, page[^1].Id))
+        {
+            all.AddRange(page);
+            if (all.Count >= 5000) break;
+        }
+        lines = all;
+    }
+
+    private async Task ReloadAsync()
+    {
+        batches = await Payouts.ListAsync();
+        if (selected is not null) await SelectAsync(selected);
+    }
+
+    private async Task ApproveAsync()
+    {
+        Say(await Payouts.ApproveAsync(selected!.Id), "已审批，余额已转为已提现 Approved: the members' available entries are now Paid.");
+        await ReloadAsync();
+    }
+
+    private async Task ResolveAsync(PayoutLineRow line, bool paid)
+    {
+        Say(await Payouts.ResolveLineAsync(line.Id, paid, failReason),
+            paid ? $"{line.Reference} 已付 marked paid." : $"{line.Reference} 失败 marked failed; the amount is available to the member again.");
+        await ReloadAsync();
+    }
+
+    private async Task ImportAsync(InputFileChangeEventArgs e)
+    {
+        await using var upload = e.File.OpenReadStream(10 * 1024 * 1024);
+        using var copy = new MemoryStream(); // the bank's result file is small (a line per payment)
+        await upload.CopyToAsync(copy);
+        copy.Position = 0;
+        importErrors = await Payouts.ImportResultAsync(selected!.Id, copy);
+        if (importErrors.Count == 0) Say(Outcome.Success, "银行结果已导入 Bank result imported.");
+        await ReloadAsync();
+        if (importErrors.Count > 0) message = null;
+    }
+
+    private async Task AccountAsync(string memberExternalId)
+    {
+        var saved = await Dialogs.OpenAsync<PayoutAccountDialog>($"收款账户 Payout account · {memberExternalId}",
+            new() { ["MemberExternalId"] = memberExternalId }, new DialogOptions { Width = "30rem" });
+        if (saved is true && preview is not null) preview = await Payouts.PreviewAsync();
+    }
+
+    private void Say(Outcome outcome, string ok)
+    {
+        messageOk = outcome.Ok;
+        message = outcome.Ok ? ok : outcome.Error;
+    }
+
+    private static string StatusText(PayoutBatchStatus s) => s switch
+    {
+        PayoutBatchStatus.Created => "待审批 Awaiting approval",
+        PayoutBatchStatus.Approved => "已审批 Approved",
+        PayoutBatchStatus.Exported => "已导出 Exported",
+        PayoutBatchStatus.Closed => "已完成 Closed",
+        _ => s.ToString(),
+    };
+
+    private static string LineText(PayoutLineRow l) => l.Status switch
+    {
+        PayoutLineStatus.Pending => "待支付 Pending",
+        PayoutLineStatus.Paid => "已付 Paid",
+        PayoutLineStatus.Failed => $"失败 Failed: {l.FailureReason}",
+        _ => l.Status.ToString(),
+    };
+}
