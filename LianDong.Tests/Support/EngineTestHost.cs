@@ -66,6 +66,7 @@ public sealed class EngineTestHost : IAsyncDisposable
     public LedgerService Ledger => _sp.GetRequiredService<LedgerService>();
     public LedgerQueryService LedgerQueries => _sp.GetRequiredService<LedgerQueryService>();
     public MemberQueryService Members => _sp.GetRequiredService<MemberQueryService>();
+    public T Get<T>() where T : notnull => _sp.GetRequiredService<T>();
     public PayoutAccountService PayoutAccounts => _sp.GetRequiredService<PayoutAccountService>();
 
     /// <summary>Advances the clock to <paramref name="at"/> and applies the event.</summary>
