@@ -57,7 +57,7 @@ public sealed class GiftPackService(IDbContextFactory<LianDongDbContext> dbs, Pa
         await current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Merchant);
         var scope = await current.GetMerchantScopeAsync();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return await Rows(db, scope).Where(p => p.Id < beforeId).OrderByDescending(p => p.Id).Take(take).ToListAsync(ct);
+        return (await Rows(db, Scoped(db, scope).Where(p => p.Id < beforeId).OrderByDescending(p => p.Id).Take(take)).ToListAsync(ct)).OrderByDescending(r => r.Id).ToList();
     }
 
     public async Task<PackRow?> GetAsync(string code, CancellationToken ct = default)
@@ -65,7 +65,7 @@ public sealed class GiftPackService(IDbContextFactory<LianDongDbContext> dbs, Pa
         await current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Merchant);
         var scope = await current.GetMerchantScopeAsync();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return await Rows(db, scope).FirstOrDefaultAsync(p => p.Code == code, ct);
+        return await Rows(db, Scoped(db, scope).Where(p => p.Code == code)).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>Merchants the user may create packs for (one for a Merchant user).</summary>
@@ -152,7 +152,7 @@ public sealed class GiftPackService(IDbContextFactory<LianDongDbContext> dbs, Pa
     public async Task<(string Path, string ContentType)?> ImageAsync(string code, MerchantScope scope, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var pack = await Rows(db, scope).FirstOrDefaultAsync(p => p.Code == code, ct);
+        var pack = await Rows(db, Scoped(db, scope).Where(p => p.Code == code)).FirstOrDefaultAsync(ct);
         return pack?.ImageFile is { } f ? images.Find(f) : null;
     }
 
@@ -164,10 +164,15 @@ public sealed class GiftPackService(IDbContextFactory<LianDongDbContext> dbs, Pa
         await db.SaveChangesAsync(ct);
     }
 
-    private static IQueryable<PackRow> Rows(LianDongDbContext db, MerchantScope scope) =>
-        from p in db.GiftPacks.AsNoTracking()
+    private static IQueryable<GiftPack> Scoped(LianDongDbContext db, MerchantScope scope)
+    {
+        var packs = db.GiftPacks.AsNoTracking();
+        return scope.MerchantId is { } id ? packs.Where(p => p.MerchantId == id) : packs;
+    }
+
+    private static IQueryable<PackRow> Rows(LianDongDbContext db, IQueryable<GiftPack> packs) =>
+        from p in packs
         join m in db.Merchants on p.MerchantId equals m.Id
-        where scope.MerchantId == null || p.MerchantId == scope.MerchantId
         select new PackRow(p.Id, p.MerchantId, m.Code, p.Code, p.Name, p.Description, p.PriceFen, p.CostFen, p.Stock, p.SoldCount, p.IsOn, p.ImageFile);
 
     private static Outcome? Validate(PackInput input)
