@@ -16,6 +16,7 @@ public static class AuditActions
     public const string MerchantUpdate = "merchant.update";
     public const string PayoutCreate = "payout.create";
     public const string PayoutApprove = "payout.approve";
+    public const string PayoutCancel = "payout.cancel";
     public const string PayoutExport = "payout.export";
     public const string PayoutLinePaid = "payout.line-paid";
     public const string PayoutLineFailed = "payout.line-failed";

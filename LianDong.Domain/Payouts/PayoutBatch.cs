@@ -1,12 +1,13 @@
 namespace LianDong.Domain.Payouts;
 
-public enum PayoutBatchStatus { Created = 0, Approved = 1, Exported = 2, Closed = 3 }
+public enum PayoutBatchStatus { Created = 0, Approved = 1, Exported = 2, Closed = 3, Cancelled = 4 }
 
 public enum PayoutLineStatus { Pending = 0, Paid = 1, Failed = 2 }
 
 /// <summary>
 /// A payout batch (提现批次): built by one finance user, approved by another (or an admin) before any money moves,
-/// exported for the bank, closed when every line is marked paid or failed. Status moves by compare-and-set.
+/// exported for the bank, closed when every line is marked paid or failed; a batch not yet approved can be cancelled
+/// (it moved no money). Status moves by compare-and-set.
 /// </summary>
 public class PayoutBatch
 {

@@ -150,6 +150,23 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>
+    /// Cancels a batch that is not approved yet (it moved no money), so its members can go into a new batch — e.g. after
+    /// an approval was refused because a clawback came in since the build. Audited.
+    /// </summary>
+    public async Task CancelAsync(long batchId, string actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var batch = await db.PayoutBatches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, ct)
+            ?? throw new PayoutRuleException($"没有该批次 No payout batch {batchId}");
+        var now = time.GetUtcNow();
+        var done = await db.PayoutBatches.Where(b => b.Id == batchId && b.Status == PayoutBatchStatus.Created)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, PayoutBatchStatus.Cancelled).SetProperty(b => b.ClosedAt, now), ct);
+        if (done == 0) throw new PayoutRuleException($"{batch.Reference} is {batch.Status}; only a batch waiting for approval can be cancelled");
+        db.AuditLog.Add(new AuditLogEntry(now, actor, AuditActions.PayoutCancel, $"payout:{batch.Reference}", "Created", "Cancelled"));
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>Records an export for the bank (audited every time); the first export moves Approved → Exported.</summary>
     public async Task RecordExportAsync(long batchId, string actor, CancellationToken ct = default)
     {

@@ -91,6 +91,30 @@ public class PayoutTests
     }
 
     [Fact]
+    public async Task A_clawback_after_the_build_stops_the_approval_so_a_member_is_never_paid_more_than_they_have()
+    {
+        await using var h = await FinanceScenario.CreateAsync("A", "D");
+        var payouts = h.Get<PayoutService>();
+        var batch = await payouts.BuildAsync("fin1@test");
+        // B's order is refunded: A's settled direct reward for it gets a Clawback (Available, negative).
+        await h.At(h.Clock.Now.AddMinutes(1), new LianDong.Domain.Engine.RefundOrder("oB", h.Clock.Now.AddMinutes(1)));
+        var a = await h.IdOf("A");
+        var refused = await Assert.ThrowsAsync<PayoutRuleException>(() => payouts.ApproveAsync(batch.Id, "fin2@test"));
+        Assert.Contains("more than they have", refused.Message);
+        Assert.Equal(92000 - 10000, (await h.Ledger.GetBalancesAsync(a)).AvailableFen); // nothing moved
+        Assert.Equal(PayoutBatchStatus.Created, (await payouts.GetBatchAsync(batch.Id))!.Status);
+
+        Assert.Contains("Already in batch", Assert.Single((await payouts.PreviewAsync()).Excluded, x => x.MemberExternalId == "A").Reason);
+        await payouts.CancelAsync(batch.Id, "fin1@test");
+        await Assert.ThrowsAsync<PayoutRuleException>(() => payouts.ApproveAsync(batch.Id, "fin2@test"));
+        var next = await payouts.BuildAsync("fin1@test");
+        Assert.Equal(82000, (await payouts.GetLinesAsync(next.Id)).Single(l => l.MemberExternalId == "A").AmountFen);
+        await payouts.ApproveAsync(next.Id, "fin2@test");
+        var balances = await h.Ledger.GetBalancesAsync(a);
+        Assert.Equal((0L, 82000L), (balances.AvailableFen, balances.PaidFen)); // the clawback is paid out with the rest
+    }
+
+    [Fact]
     public async Task A_failed_line_returns_the_money_to_available_and_a_paid_line_keeps_it_paid()
     {
         await using var h = await FinanceScenario.CreateAsync("A", "D");

@@ -33,6 +33,12 @@ public sealed class PayoutPageService(PayoutService payouts, PayoutAccountServic
         return await Try(() => payouts.ApproveAsync(batchId, actor, ct));
     }
 
+    public async Task<Outcome> CancelAsync(long batchId, CancellationToken ct = default)
+    {
+        var actor = await RequireAsync();
+        return await Try(() => payouts.CancelAsync(batchId, actor, ct));
+    }
+
     public async Task<Outcome> ResolveLineAsync(long lineId, bool paid, string? reason, CancellationToken ct = default)
     {
         var actor = await RequireAsync();

@@ -58,6 +58,12 @@ public partial class PayoutsPage
         await ReloadAsync();
     }
 
+    private async Task CancelAsync()
+    {
+        Say(await Payouts.CancelAsync(selected!.Id), "批次已作废 Batch cancelled; its members can go into a new batch.");
+        await ReloadAsync();
+    }
+
     private async Task ResolveAsync(PayoutLineRow line, bool paid)
     {
         Say(await Payouts.ResolveLineAsync(line.Id, paid, failReason),
@@ -96,6 +102,7 @@ public partial class PayoutsPage
         PayoutBatchStatus.Approved => "已审批 Approved",
         PayoutBatchStatus.Exported => "已导出 Exported",
         PayoutBatchStatus.Closed => "已完成 Closed",
+        PayoutBatchStatus.Cancelled => "已作废 Cancelled",
         _ => s.ToString(),
     };
 

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace LianDong.Domain.Persistence.Migrations
 {
     [DbContext(typeof(LianDongDbContext))]
-    [Migration("20261122011245_Finance")]
+    [Migration("20261122013908_Finance")]
     partial class Finance
     {
         /// <inheritdoc />
