@@ -172,6 +172,16 @@ public class FinanceTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
             await Expect(lines.Filter(new() { HasText = refD })).ToContainTextAsync("account closed");
             await Expect(second.Locator("#batch-title")).ToContainTextAsync("Closed");
             await second.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "payouts.png"), FullPage = true });
+
+            // The settlement that made the money available: totals by kind, lines, a member's entries.
+            await second.Locator(".ld-nav a", new() { HasText = "Settlements" }).ClickAsync();
+            await Expect(second.Locator("h1")).ToContainTextAsync("Settlements");
+            await second.Locator(".rz-data-row", new() { HasText = "¥1,360.00" }).First.ClickAsync();
+            await Expect(second.Locator(".rz-data-row", new() { HasText = "见点奖 See-point reward" })).ToHaveCountAsync(1);
+            var lineA = second.Locator(".rz-data-row", new() { HasText = "¥920.00" });
+            await lineA.GetByRole(AriaRole.Button, new() { Name = "条目 Entries" }).ClickAsync();
+            await Expect(second.Locator(".rz-dialog .rz-data-row").First).ToContainTextAsync("o");
+            await second.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "settlements.png"), FullPage = true });
         });
     }
 }
