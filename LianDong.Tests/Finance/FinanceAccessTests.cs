@@ -164,6 +164,19 @@ public class FinanceHttpAccessTests : IClassFixture<AccessFixture_Finance>
     }
 
     [Fact]
+    public async Task Finance_downloads_a_member_ledger_for_a_date_range()
+    {
+        var client = await fx.SignedInAsync(AppRoles.Finance);
+        var response = await client.GetAsync($"/exports/members/buyer/ledger.xlsx?from={Today(-1)}&to={Today(1)}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("ledger-buyer-", response.Content.Headers.ContentDisposition!.FileName);
+        using var x = new XlsxReader(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(3, XlsxReader.Rows(x.Sheet("会员流水")).Count); // the buyer earned nothing: headers and a zero total
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/exports/members/nobody/ledger.xlsx?from={Today(-1)}&to={Today(1)}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/exports/members/buyer/ledger.xlsx?from={Today(1)}&to={Today(-1)}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Finance_downloads_the_merchant_payables_of_all_merchants()
     {
         var client = await fx.SignedInAsync(AppRoles.Finance);
