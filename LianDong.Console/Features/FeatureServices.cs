@@ -1,5 +1,6 @@
 using LianDong.Console.Features.Account;
 using LianDong.Console.Features.Audit;
+using LianDong.Console.Features.Jobs;
 using LianDong.Console.Features.Merchants;
 using LianDong.Console.Features.Users;
 
@@ -14,6 +15,7 @@ public static class FeatureServices
         services.AddScoped<UserAdminService>();
         services.AddScoped<MerchantService>();
         services.AddScoped<AuditLogService>();
+        services.AddScoped<JobsService>();
         return services;
     }
 }

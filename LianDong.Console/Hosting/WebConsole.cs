@@ -2,6 +2,7 @@ using LianDong.Domain.Engine;
 using LianDong.Console.Components;
 using LianDong.Console.Features;
 using LianDong.Console.Features.Account;
+using LianDong.Console.Jobs;
 using LianDong.Console.Settings;
 using LianDong.Domain.Persistence;
 using Microsoft.AspNetCore.Authorization;
@@ -54,6 +55,11 @@ public static class WebConsole
         services.AddConsoleFeatures();
 
         services.AddLianDongEngine();
+
+        // Nightly jobs (issue 4): after StartupTasks (migrations, demo data), each job in a fresh scope.
+        services.AddScoped<NightlyJobRunner>();
+        services.AddSingleton<NightlyScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<NightlyScheduler>());
 
         var app = builder.Build();
         Configure(app);

@@ -14,4 +14,6 @@ public static class AuditActions
     public const string RoleCreate = "role.create";
     public const string MerchantCreate = "merchant.create";
     public const string MerchantUpdate = "merchant.update";
+    public const string NightlyRunByHand = "nightly.run";
+    public const string DemoSeed = "demo.seed";
 }

@@ -715,6 +715,10 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.Property<int>("ReleasedEntries")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Runner")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("SettledEntries")
                         .HasColumnType("INTEGER");
 
