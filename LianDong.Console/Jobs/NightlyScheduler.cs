@@ -21,16 +21,17 @@ public sealed class NightlyScheduler(JobsSettings settings, IServiceScopeFactory
     public IScheduler? Scheduler => _scheduler;
 
     /// <summary>The daily trigger: every day at <paramref name="at"/>, platform time.</summary>
-    public static ITrigger DailyTrigger(TimeOnly at) => TriggerBuilder.Create()
+    public static ITrigger DailyTrigger(TimeOnly at, DateTimeOffset? from = null) => TriggerBuilder.Create()
         .WithIdentity("daily", "liandong")
         .ForJob(JobKey)
+        .StartAt(from ?? DateTimeOffset.UtcNow)
         .WithSchedule(CronScheduleBuilder.DailyAtHourAndMinute(at.Hour, at.Minute).InTimeZone(PlatformTime.Zone)
             .WithMisfireHandlingInstructionFireAndProceed())
         .Build();
 
     /// <summary>When the daily trigger fires next after <paramref name="after"/>.</summary>
     public static DateTimeOffset? NextRunAfter(TimeOnly at, DateTimeOffset after) =>
-        ((ICronTrigger)DailyTrigger(at)).GetFireTimeAfter(after);
+        ((ICronTrigger)DailyTrigger(at, after)).GetFireTimeAfter(after);
 
     public async Task StartAsync(CancellationToken ct)
     {
