@@ -28,6 +28,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<LedgerQueryService>();
         services.TryAddSingleton<MemberQueryService>();
         services.TryAddSingleton<PayoutAccountService>();
+        services.TryAddSingleton<PackCatalogueService>();
         return services;
     }
 }
