@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Globalization;
 using LianDong.Console.Settings;
 
@@ -10,7 +11,7 @@ public static class StorefrontEndpoints
 
     public static IServiceCollection AddStorefrontApi(this IServiceCollection services)
     {
-        services.AddSingleton<ApiKeyStore>();
+        services.TryAddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiRateLimiter>();
         services.AddSingleton<ApiWriteGate>();
         services.AddSingleton<ApiGuard>();
