@@ -93,6 +93,13 @@ public sealed class ApiGuard(ApiKeyStore keys, ApiRateLimiter limiter, ApiSettin
             log.LogInformation(e, "Unreadable API request {Path}", http.Request.Path);
             return ApiProblems.Of(e.StatusCode, "body", e.Message);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A fault of ours, not of the input. The engine's transaction has rolled back, so nothing is half-applied,
+            // and the storefront gets a problem it can retry rather than the console's HTML error page.
+            log.LogError(e, "API request {Method} {Path} failed", http.Request.Method, http.Request.Path);
+            return ApiProblems.Of(StatusCodes.Status500InternalServerError, null, "the request failed inside the console and was not applied; retry it (trace id " + http.TraceIdentifier + ")");
+        }
     }
 
     private static object Unauthorized(HttpContext http, string detail)
