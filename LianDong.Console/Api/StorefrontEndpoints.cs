@@ -19,9 +19,15 @@ public static class StorefrontEndpoints
         // No document transformers: they need Microsoft.OpenApi types, and the pinned 1.6.30 (the feed lacks the
         // 1.6.31 that Microsoft.AspNetCore.OpenApi 9.0.22 was built on) does not compile against them (CS1705).
         // The key scheme is described in docs/api.md and in each operation's 401 answer.
-        services.AddOpenApi("v1");
+        OpenApiAssemblyRedirect.Install();
+        AddOpenApiDocument(services);
         return services;
     }
+
+    // Separate and not inlined, so the assembly redirect is in place before this is compiled.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void AddOpenApiDocument(IServiceCollection services) =>
+        services.AddOpenApi("v1", o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true);
 
     public static void MapStorefrontApi(this WebApplication app)
     {

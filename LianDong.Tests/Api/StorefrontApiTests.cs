@@ -226,6 +226,7 @@ public class StorefrontApiTests(StorefrontFixture f) : IClassFixture<StorefrontF
         foreach (var p in new[] { "/api/v1/members", "/api/v1/orders", "/api/v1/orders/{orderId}/refund", "/api/v1/members/{memberId}",
                      "/api/v1/members/{memberId}/entries", "/api/v1/members/{memberId}/referrals", "/api/v1/members/{memberId}/payout-account", "/api/v1/packs/{code}" })
             Assert.Contains(p, paths);
+        Assert.All(paths, p => Assert.StartsWith("/api/v1/", p));
     }
 }
 
