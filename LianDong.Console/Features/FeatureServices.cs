@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using LianDong.Console.Features.Account;
+using LianDong.Console.Features.ApiKeys;
 using LianDong.Console.Features.Audit;
 using LianDong.Console.Features.Jobs;
 using LianDong.Console.Features.Merchants;
@@ -16,6 +18,8 @@ public static class FeatureServices
         services.AddScoped<MerchantService>();
         services.AddScoped<AuditLogService>();
         services.AddScoped<JobsService>();
+        services.AddScoped<ApiKeyService>();
+        services.TryAddSingleton<LianDong.Console.Api.ApiKeyStore>();
         return services;
     }
 }

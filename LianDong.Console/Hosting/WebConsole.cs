@@ -1,4 +1,5 @@
 using LianDong.Domain.Engine;
+using LianDong.Console.Api;
 using LianDong.Console.Components;
 using LianDong.Console.Features;
 using LianDong.Console.Features.Account;
@@ -55,6 +56,7 @@ public static class WebConsole
         services.AddConsoleFeatures();
 
         services.AddLianDongEngine();
+        services.AddStorefrontApi();
 
         // Nightly jobs (issue 4): after StartupTasks (migrations, demo data), each job in a fresh scope.
         services.AddScoped<NightlyJobRunner>();
@@ -76,7 +78,7 @@ public static class WebConsole
             app.UseExceptionHandler("/error", createScopeForErrors: true);
 
         // Unknown pages get the not-found page (GET only: a re-executed POST would hit a form handler).
-        app.UseWhen(c => HttpMethods.IsGet(c.Request.Method),
+        app.UseWhen(c => HttpMethods.IsGet(c.Request.Method) && !c.Request.Path.StartsWithSegments("/api"),
             b => b.UseStatusCodePagesWithReExecute("/not-found", "?status={0}"));
 
         app.UseStaticFiles();
@@ -87,6 +89,7 @@ public static class WebConsole
         app.UseAntiforgery();
 
         app.MapAccountEndpoints();
+        app.MapStorefrontApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
             .Add(endpoint =>
             {

@@ -1,6 +1,7 @@
 using LianDong.Domain.Ledger;
 using LianDong.Domain.Members;
 using LianDong.Domain.Packs;
+using LianDong.Domain.Payouts;
 using LianDong.Domain.Rewards;
 using LianDong.Domain.Rules;
 using LianDong.Domain.Settlement;
@@ -26,6 +27,8 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<LedgerService>();
         services.TryAddSingleton<LedgerQueryService>();
         services.TryAddSingleton<MemberQueryService>();
+        services.TryAddSingleton<PayoutAccountService>();
+        services.TryAddSingleton<PackCatalogueService>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using LianDong.Domain.Ledger;
 using LianDong.Domain.Members;
 using LianDong.Domain.Merchants;
 using LianDong.Domain.Packs;
+using LianDong.Domain.Payouts;
 using LianDong.Domain.Persistence;
 using LianDong.Domain.Rewards;
 using LianDong.Domain.Rules;
@@ -35,7 +36,8 @@ public sealed class EngineTestHost : IAsyncDisposable
     {
         var path = Path.Combine(Path.GetTempPath(), $"liandong-test-{Guid.NewGuid():N}.db");
         var clock = new TestClock(Start);
-        var sp = new ServiceCollection().AddLianDongPersistence($"Data Source={path}").AddSingleton<TimeProvider>(clock).AddLianDongEngine().BuildServiceProvider();
+        var services = new ServiceCollection().AddLianDongPersistence($"Data Source={path}").AddSingleton<TimeProvider>(clock).AddLianDongEngine();
+        var sp = services.AddDataProtection().Services.BuildServiceProvider();
         var host = new EngineTestHost(path, clock, sp);
         await using (var db = await host.Db.CreateDbContextAsync())
         {
@@ -64,6 +66,7 @@ public sealed class EngineTestHost : IAsyncDisposable
     public LedgerService Ledger => _sp.GetRequiredService<LedgerService>();
     public LedgerQueryService LedgerQueries => _sp.GetRequiredService<LedgerQueryService>();
     public MemberQueryService Members => _sp.GetRequiredService<MemberQueryService>();
+    public PayoutAccountService PayoutAccounts => _sp.GetRequiredService<PayoutAccountService>();
 
     /// <summary>Advances the clock to <paramref name="at"/> and applies the event.</summary>
     public Task<ApplyOutcome> At(DateTimeOffset at, EngineEvent e)

@@ -105,6 +105,58 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.ToTable("WithheldRewards", (string)null);
                 });
 
+            modelBuilder.Entity("LianDong.Domain.Identity.ApiKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MerchantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.HasIndex("MerchantId");
+
+                    b.ToTable("ApiKeys", (string)null);
+                });
+
             modelBuilder.Entity("LianDong.Domain.Ledger.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -511,6 +563,53 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.HasIndex("PackId", "PaidAt");
 
                     b.ToTable("Orders", (string)null);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Payouts.PayoutAccount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BankName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MaskedAccountName")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MaskedAccountNo")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Protected")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId")
+                        .IsUnique();
+
+                    b.ToTable("PayoutAccounts", (string)null);
                 });
 
             modelBuilder.Entity("LianDong.Domain.Persistence.AppUser", b =>
@@ -1007,6 +1106,14 @@ namespace LianDong.Domain.Persistence.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("LianDong.Domain.Identity.ApiKey", b =>
+                {
+                    b.HasOne("LianDong.Domain.Merchants.Merchant", null)
+                        .WithMany()
+                        .HasForeignKey("MerchantId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("LianDong.Domain.Ledger.LedgerEntry", b =>
                 {
                     b.HasOne("LianDong.Domain.Members.Member", null)
@@ -1125,6 +1232,15 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.HasOne("LianDong.Domain.Rules.RuleSet", null)
                         .WithMany()
                         .HasForeignKey("RuleSetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Payouts.PayoutAccount", b =>
+                {
+                    b.HasOne("LianDong.Domain.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -131,7 +131,8 @@ namespace LianDong.Domain.Persistence.Migrations
                     ReleasedEntries = table.Column<int>(type: "INTEGER", nullable: false),
                     SettledEntries = table.Column<int>(type: "INTEGER", nullable: false),
                     SettledFen = table.Column<long>(type: "INTEGER", nullable: false),
-                    Error = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
+                    Error = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Runner = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -214,6 +215,59 @@ namespace LianDong.Domain.Persistence.Migrations
                         name: "FK_MemberRankChanges_Members_MemberId",
                         column: x => x.MemberId,
                         principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PayoutAccounts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    MemberId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Protected = table.Column<string>(type: "TEXT", nullable: false),
+                    Fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    MaskedAccountName = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    BankName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    MaskedAccountNo = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PayoutAccounts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PayoutAccounts_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApiKeys",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    MerchantId = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ApiKeys_Merchants_MerchantId",
+                        column: x => x.MerchantId,
+                        principalTable: "Merchants",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -667,6 +721,17 @@ namespace LianDong.Domain.Persistence.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_Hash",
+                table: "ApiKeys",
+                column: "Hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_MerchantId",
+                table: "ApiKeys",
+                column: "MerchantId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
                 table: "AspNetRoleClaims",
                 column: "RoleId");
@@ -890,6 +955,12 @@ namespace LianDong.Domain.Persistence.Migrations
                 column: "RuleSetId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_PayoutAccounts_MemberId",
+                table: "PayoutAccounts",
+                column: "MemberId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_RuleSets_EffectiveFrom",
                 table: "RuleSets",
                 column: "EffectiveFrom",
@@ -971,6 +1042,9 @@ namespace LianDong.Domain.Persistence.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "ApiKeys");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
 
             migrationBuilder.DropTable(
@@ -993,6 +1067,9 @@ namespace LianDong.Domain.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "MemberRankChanges");
+
+            migrationBuilder.DropTable(
+                name: "PayoutAccounts");
 
             migrationBuilder.DropTable(
                 name: "SettlementLines");
