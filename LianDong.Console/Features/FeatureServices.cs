@@ -1,6 +1,12 @@
 using LianDong.Console.Features.Account;
 using LianDong.Console.Features.Audit;
+using LianDong.Console.Features.ChannelTasks;
+using LianDong.Console.Features.Dashboard;
+using LianDong.Console.Features.Members;
 using LianDong.Console.Features.Merchants;
+using LianDong.Console.Features.Rules;
+using LianDong.Console.Features.SupportFund;
+using LianDong.Console.Features.Team;
 using LianDong.Console.Features.Users;
 
 namespace LianDong.Console.Features;
@@ -14,6 +20,12 @@ public static class FeatureServices
         services.AddScoped<UserAdminService>();
         services.AddScoped<MerchantService>();
         services.AddScoped<AuditLogService>();
+        services.AddScoped<DashboardService>();
+        services.AddScoped<TeamService>();
+        services.AddScoped<MembersService>();
+        services.AddScoped<RulesService>();
+        services.AddScoped<ChannelTasksService>();
+        services.AddScoped<SupportFundPageService>();
         return services;
     }
 }

@@ -26,6 +26,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<LedgerService>();
         services.TryAddSingleton<LedgerQueryService>();
         services.TryAddSingleton<MemberQueryService>();
+        services.TryAddSingleton<WhatIfService>();
         return services;
     }
 }

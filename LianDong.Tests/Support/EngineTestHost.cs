@@ -64,6 +64,7 @@ public sealed class EngineTestHost : IAsyncDisposable
     public LedgerService Ledger => _sp.GetRequiredService<LedgerService>();
     public LedgerQueryService LedgerQueries => _sp.GetRequiredService<LedgerQueryService>();
     public MemberQueryService Members => _sp.GetRequiredService<MemberQueryService>();
+    public WhatIfService WhatIf => _sp.GetRequiredService<WhatIfService>();
 
     /// <summary>Advances the clock to <paramref name="at"/> and applies the event.</summary>
     public Task<ApplyOutcome> At(DateTimeOffset at, EngineEvent e)
