@@ -77,6 +77,7 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
             await page.Locator("button.ld-whatif").ClickAsync();
             await Expect(page.Locator(".ld-whatif-panel")).ToContainTextAsync("见点奖 See-point");
             await Expect(page.Locator(".ld-whatif-panel")).ToContainTextAsync("upgradeThreshold");
+            await page.Locator(".ld-whatif-panel").ScrollIntoViewIfNeededAsync();
             await ShotAsync(page, "rules-whatif");
 
             await page.Locator("button.ld-publish").ClickAsync();

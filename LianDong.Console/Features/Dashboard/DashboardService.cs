@@ -17,8 +17,14 @@ public sealed record PackRatio(string Code, string Name, long PriceFen, long Rev
     /// <summary>Rewards ÷ revenue, in per mille (shown as a percent with one decimal).</summary>
     public long PerMille => RevenueFen == 0 ? 0 : RewardsFen * 1000 / RevenueFen;
 }
-public sealed record GrowthPoint(DateTime Date, int NewAgents, int NewPartners);
-public sealed record KindPoint(DateTime Date, string Kind, long AmountFen);
+public sealed record GrowthPoint(DateTime Date, int NewAgents, int NewPartners)
+{
+    public string Day => Date.ToString("MM-dd");
+}
+public sealed record KindPoint(DateTime Date, string Kind, long AmountFen)
+{
+    public string Day => Date.ToString("MM-dd");
+}
 public sealed record DashboardFigures(long Members, long Agents, long Partners, NewCounts NewAgents, NewCounts NewPartners,
     long PostedFen, long SettledFen, long PaidFen, long FrozenFen, long ForfeitedFen, long SupportFundFen,
     IReadOnlyList<PackRatio> Packs, IReadOnlyList<GrowthPoint> Growth, IReadOnlyList<KindPoint> RewardsByKind, NightlyRun? LastRun);
@@ -67,8 +73,9 @@ public sealed class DashboardService(IDbContextFactory<LianDongDbContext> dbs, I
         var from = today.AddDays(-29);
         var byKind = await db.LedgerEntries.AsNoTracking().Where(e => e.PostingDate >= from && RewardKinds.Contains(e.Kind))
             .GroupBy(e => new { e.PostingDate, e.Kind }).Select(g => new { g.Key.PostingDate, g.Key.Kind, Sum = g.Sum(e => e.AmountFen) }).ToListAsync(ct);
-        var rewardsByKind = byKind.Select(k => new KindPoint(k.PostingDate.ToDateTime(TimeOnly.MinValue), Display.Kind(k.Kind), k.Sum))
-            .OrderBy(k => k.Date).ToList();
+        // One point per day and kind (0 where nothing was posted), so every series shares the same 30 categories.
+        var rewardsByKind = RewardKinds.SelectMany(kind => Enumerable.Range(0, 30).Select(i => from.AddDays(i)).Select(d =>
+            new KindPoint(d.ToDateTime(TimeOnly.MinValue), Display.Kind(kind), byKind.Where(k => k.Kind == kind && k.PostingDate == d).Sum(k => k.Sum)))).ToList();
 
         var packRewards = await db.LedgerEntries.AsNoTracking()
             .Where(e => e.Status != EntryStatus.Cancelled && (e.Kind == EntryKind.Direct || e.Kind == EntryKind.SeePoint || e.Kind == EntryKind.Peer))
