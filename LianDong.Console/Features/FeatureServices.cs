@@ -20,6 +20,9 @@ public static class FeatureServices
         services.AddScoped<UserAdminService>();
         services.AddScoped<MerchantService>();
         services.AddScoped<AuditLogService>();
+        services.AddSingleton<DashboardFiguresQuery>();
+        services.AddSingleton<DashboardSnapshotStore>();
+        services.AddHostedService<DashboardRefresher>();
         services.AddScoped<DashboardService>();
         services.AddScoped<TeamService>();
         services.AddScoped<MembersService>();

@@ -136,6 +136,8 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
         await Fx.ScenarioAsync(page, "admin-pages", async () =>
         {
             await BrowserFixture.WaitForCircuitAsync(page);
+            // The snapshot may predate the demo data: refresh it.
+            await page.Locator("button.ld-refresh").ClickAsync();
             await Expect(page.Locator("[data-card=members] .ld-card-value")).ToHaveTextAsync("9");
             await Expect(page.Locator("[data-card=fund]")).ToContainTextAsync("Completed");
             await Expect(page.Locator(".rz-data-row", new() { HasText = "GP499" })).ToContainTextAsync("%");
@@ -150,6 +152,8 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
             await Expect(page.Locator(".ld-page")).ToContainTextAsync("已过期 Expired");
             await Expect(page.Locator(".ld-page")).ToContainTextAsync("已没收 Forfeited");
             await ShotAsync(page, "member-detail");
+            await page.Locator("a.ld-open-tree").ClickAsync();
+            await Expect(page.Locator("[data-member=D] > .ld-node-row.ld-selected")).ToContainTextAsync("张伟 (D)");
 
             await OpenAsync(page, "/members/I", "周杰");
             await page.GetByRole(AriaRole.Button, new() { Name = "任命为合伙人 Appoint as partner" }).ClickAsync();

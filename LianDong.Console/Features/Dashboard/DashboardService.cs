@@ -29,17 +29,78 @@ public sealed record DashboardFigures(long Members, long Agents, long Partners, 
     long PostedFen, long SettledFen, long PaidFen, long FrozenFen, long ForfeitedFen, long SupportFundFen,
     IReadOnlyList<PackRatio> Packs, IReadOnlyList<GrowthPoint> Growth, IReadOnlyList<KindPoint> RewardsByKind, NightlyRun? LastRun);
 
+public sealed record DashboardSnapshot(DashboardFigures Figures, DateTimeOffset At);
+
+/// <summary>
+/// The latest computed figures, shared by every circuit. The money sums read the whole ledger (seconds at millions of
+/// entries, measured), so pages show this snapshot at once and <see cref="DashboardRefresher"/> keeps it fresh.
+/// </summary>
+public sealed class DashboardSnapshotStore(DashboardFiguresQuery query, TimeProvider time)
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    public DashboardSnapshot? Latest { get; private set; }
+
+    /// <summary>Computes new figures (one computation at a time; a caller that waited gets the one just made).</summary>
+    public async Task<DashboardSnapshot> RefreshAsync(CancellationToken ct = default)
+    {
+        var asked = time.GetUtcNow();
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (Latest is { } fresh && fresh.At >= asked) return fresh;
+            var started = time.GetUtcNow();
+            var figures = await query.ComputeAsync(ct);
+            return Latest = new DashboardSnapshot(figures, started);
+        }
+        finally { gate.Release(); }
+    }
+}
+
+/// <summary>Recomputes the dashboard snapshot at start and every <see cref="Interval"/>.</summary>
+public sealed class DashboardRefresher(DashboardSnapshotStore store, ILogger<DashboardRefresher> log) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        do
+        {
+            try { await store.RefreshAsync(stoppingToken); }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+            catch (Exception e) { log.LogWarning(e, "Dashboard figures could not be computed; the page keeps the previous ones"); }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
+
+/// <summary>The dashboard page's service: the snapshot (computed now if there is none yet) and an explicit refresh.</summary>
+public sealed class DashboardService(DashboardSnapshotStore store, ICurrentUser current)
+{
+    public async Task<DashboardSnapshot> LoadAsync(CancellationToken ct = default)
+    {
+        await current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Finance);
+        return store.Latest ?? await store.RefreshAsync(ct);
+    }
+
+    public async Task<DashboardSnapshot> RefreshAsync(CancellationToken ct = default)
+    {
+        await current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Finance);
+        return await store.RefreshAsync(ct);
+    }
+}
+
 /// <summary>
 /// The dashboard's figures. Members by rank come from the roots' cached subtree counters (one index range over the
-/// roots, not a scan of a million members); the rest are grouped sums over the last 30 days or over small tables.
+/// roots, not a scan of a million members); new agents/partners from the last 30 days of rank changes; money from
+/// grouped sums over the ledger (the expensive part, hence the snapshot).
 /// </summary>
-public sealed class DashboardService(IDbContextFactory<LianDongDbContext> dbs, ICurrentUser current, TimeProvider time)
+public sealed class DashboardFiguresQuery(IDbContextFactory<LianDongDbContext> dbs, TimeProvider time)
 {
     private static readonly EntryKind[] RewardKinds = [EntryKind.Direct, EntryKind.SeePoint, EntryKind.Peer, EntryKind.Retail];
 
-    public async Task<DashboardFigures> LoadAsync(CancellationToken ct = default)
+    public async Task<DashboardFigures> ComputeAsync(CancellationToken ct = default)
     {
-        await current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Finance);
         await using var db = await dbs.CreateDbContextAsync(ct);
         var roots = await db.Members.AsNoTracking().Where(m => m.ReferrerId == null)
             .GroupBy(m => 1).Select(g => new
