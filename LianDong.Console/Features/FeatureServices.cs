@@ -3,7 +3,13 @@ using LianDong.Console.Features.Account;
 using LianDong.Console.Features.ApiKeys;
 using LianDong.Console.Features.Audit;
 using LianDong.Console.Features.Jobs;
+using LianDong.Console.Features.ChannelTasks;
+using LianDong.Console.Features.Dashboard;
+using LianDong.Console.Features.Members;
 using LianDong.Console.Features.Merchants;
+using LianDong.Console.Features.Rules;
+using LianDong.Console.Features.SupportFund;
+using LianDong.Console.Features.Team;
 using LianDong.Console.Features.Users;
 
 namespace LianDong.Console.Features;
@@ -20,6 +26,15 @@ public static class FeatureServices
         services.AddScoped<JobsService>();
         services.AddScoped<ApiKeyService>();
         services.TryAddSingleton<LianDong.Console.Api.ApiKeyStore>();
+        services.AddSingleton<DashboardFiguresQuery>();
+        services.AddSingleton<DashboardSnapshotStore>();
+        services.AddHostedService<DashboardRefresher>();
+        services.AddScoped<DashboardService>();
+        services.AddScoped<TeamService>();
+        services.AddScoped<MembersService>();
+        services.AddScoped<RulesService>();
+        services.AddScoped<ChannelTasksService>();
+        services.AddScoped<SupportFundPageService>();
         return services;
     }
 }

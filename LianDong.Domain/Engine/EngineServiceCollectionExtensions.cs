@@ -29,6 +29,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<MemberQueryService>();
         services.TryAddSingleton<PayoutAccountService>();
         services.TryAddSingleton<PackCatalogueService>();
+        services.TryAddSingleton<WhatIfService>();
         return services;
     }
 }

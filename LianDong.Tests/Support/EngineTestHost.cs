@@ -67,6 +67,7 @@ public sealed class EngineTestHost : IAsyncDisposable
     public LedgerQueryService LedgerQueries => _sp.GetRequiredService<LedgerQueryService>();
     public MemberQueryService Members => _sp.GetRequiredService<MemberQueryService>();
     public PayoutAccountService PayoutAccounts => _sp.GetRequiredService<PayoutAccountService>();
+    public WhatIfService WhatIf => _sp.GetRequiredService<WhatIfService>();
 
     /// <summary>Advances the clock to <paramref name="at"/> and applies the event.</summary>
     public Task<ApplyOutcome> At(DateTimeOffset at, EngineEvent e)
