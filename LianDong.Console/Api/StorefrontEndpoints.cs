@@ -82,10 +82,18 @@ public static class StorefrontEndpoints
             .Problems(400, 401, 403, 409, 413, 422, 429).WithSummary("Create or update a gift pack (catalogue sync)");
 
         // Anything else under /api is a problem too, not the console's HTML pages or the sign-in redirect.
+        // The write routes accept only JSON (their Accepts metadata is a routing constraint), so a write that lands here
+        // with another or no Content-Type is 415, not 404.
         app.Map("/api/{**rest}", (HttpContext http) =>
-            ApiProblems.Of(StatusCodes.Status404NotFound, null, $"no API route {http.Request.Method} {http.Request.Path}"))
+            (HttpMethods.IsPost(http.Request.Method) || HttpMethods.IsPut(http.Request.Method)) && !IsJson(http.Request.ContentType)
+                ? ApiProblems.Of(StatusCodes.Status415UnsupportedMediaType, "Content-Type",
+                    $"send the body as application/json (Content-Type was \"{http.Request.ContentType}\")")
+                : ApiProblems.Of(StatusCodes.Status404NotFound, null, $"no API route {http.Request.Method} {http.Request.Path}"))
             .AllowAnonymous().ExcludeFromDescription();
     }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null && contentType.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
     private static IResult Write<T>(ApiWrite<T> write, Func<T, string>? location) =>
         write.Created ? TypedResults.Created(location?.Invoke(write.Body), write.Body) : TypedResults.Ok(write.Body);

@@ -88,10 +88,12 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
             var error = ex.Message.Length > 4000 ? ex.Message[..4000] : ex.Message;
             // Only the runner that holds the row records its failure (a taken-over row is not ours to mark).
-            await db.NightlyRuns.Where(r => r.Id == runId && r.Runner == Runner).ExecuteUpdateAsync(s => s
+            var marked = await db.NightlyRuns.Where(r => r.Id == runId && r.Runner == Runner).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Outcome, NightlyRunOutcome.Failed)
                 .SetProperty(r => r.EndedAt, time.GetUtcNow())
                 .SetProperty(r => r.Error, error), CancellationToken.None);
+            // Another runner took the row over meanwhile: its work stands (our step rolled back); this runner stops here.
+            if (marked == 0) return new NightlyRunSummary(date, false, 0, 0, 0, 0, 0, 0, HeldByAnotherRunner: true);
             throw;
         }
         return await SummaryAsync(date, alreadyCompleted: false, ct);

@@ -27,7 +27,9 @@ public static class RunnerIdentity
         try
         {
             using var p = Process.GetProcessById(pid);
-            return StartTicks(p) != ticks; // the pid was reused by another process
+            // Linux derives a process's start time from the boot time, which .NET computes afresh (now − uptime) in each
+            // process: two readings of one process differ by microseconds to milliseconds. A reused pid starts later.
+            return Math.Abs(StartTicks(p) - ticks) > TimeSpan.TicksPerSecond; // the pid was reused by another process
         }
         catch (ArgumentException) { return true; } // no such process
         catch (InvalidOperationException) { return true; } // it exited meanwhile

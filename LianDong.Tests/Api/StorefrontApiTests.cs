@@ -87,6 +87,9 @@ public class StorefrontApiTests(StorefrontFixture f) : IClassFixture<StorefrontF
         AssertProblem(await f.Platform.PutAsync("/api/v1/packs/P1", new { merchantCode = "M1", name = "n", priceFen = 100, costFen = 1, stock = 1, active = "yes" }), 400, "active");
         AssertProblem(await f.Platform.GetAsync2("/api/v1/members/x/entries?limit=500"), 400, "limit");
         AssertProblem(await f.Platform.GetAsync2("/api/v1/nothing-here"), 404, null);
+        var text = await f.Platform.PostAsync("/api/v1/members", new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"));
+        Assert.Equal(415, (int)text.StatusCode);
+        Assert.Equal("Content-Type", (string?)JsonNode.Parse(await text.Content.ReadAsStringAsync())!["field"]);
     }
 
     [Fact]
@@ -245,8 +248,12 @@ public class ApiLimitTests
         var (status, body) = await client.PostAsync("/api/v1/members", big);
         Assert.Equal(413, status);
         Assert.Equal("body", (string?)body!["field"]);
+        // A body without Content-Length (chunked) is counted while read.
+        var chunked = new UnsizedContent(System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(big)), "application/json");
+        var streamed = await client.PostAsync("/api/v1/members", chunked);
+        Assert.Null(chunked.Headers.ContentLength);
+        Assert.Equal(413, (int)streamed.StatusCode);
         Assert.Equal(404, (await client.GetAsync2("/api/v1/members/a")).Status);
-        Assert.Equal(404, (await client.GetAsync2("/api/v1/members/b")).Status);
         var limited = await client.GetAsync("/api/v1/members/c");
         Assert.Equal(429, (int)limited.StatusCode);
         Assert.True(int.Parse(limited.Headers.GetValues("Retry-After").Single()) is > 0 and <= 60);
@@ -255,5 +262,18 @@ public class ApiLimitTests
         Assert.Equal(404, (await (await host.ClientAsync()).GetAsync2("/api/v1/members/a")).Status);
         await using var db = await host.Get<IDbContextFactory<LianDongDbContext>>().CreateDbContextAsync();
         Assert.False(await db.Members.AnyAsync());
+    }
+}
+
+/// <summary>A body whose length is not known up front, so it is sent chunked.</summary>
+internal sealed class UnsizedContent(byte[] bytes) : HttpContent
+{
+    public UnsizedContent(byte[] bytes, string contentType) : this(bytes) => Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+
+    protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
     }
 }
