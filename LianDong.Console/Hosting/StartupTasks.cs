@@ -1,3 +1,4 @@
+using LianDong.Console.Demo;
 using LianDong.Console.Settings;
 using LianDong.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +28,15 @@ public sealed class StartupTasks(IServiceProvider services, ILogger<StartupTasks
 
         await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<FirstAdminSeeder>().EnsureAsync(ct);
+
+        // First run: a populated console to look at (Demo:SeedOnFirstRun=false turns it off). Before the web server
+        // listens and before the nightly scheduler starts, so neither sees a half-seeded platform.
+        if (settings.Demo.SeedOnFirstRun && settings.Demo.Members > 0 && await DemoSeeder.IsEmptyAsync(factory, ct))
+        {
+            log.LogInformation("First run: seeding demo data ({Members} members; Demo:SeedOnFirstRun=false turns this off)", settings.Demo.Members);
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            await new DemoSeeder(log).SeedAsync(settings.ConnectionString, settings.Demo.Members, now, ct);
+        }
     }
 
     public Task StartAsync(CancellationToken ct) => Task.CompletedTask;

@@ -1,9 +1,11 @@
 using LianDong.Domain.Engine;
+using LianDong.Console.Api;
 using LianDong.Console.Components;
 using LianDong.Console.Features;
 using LianDong.Console.Features.Account;
 using LianDong.Console.Export;
 using LianDong.Console.Features.GiftPacks;
+using LianDong.Console.Jobs;
 using LianDong.Console.Settings;
 using LianDong.Domain.Persistence;
 using Microsoft.AspNetCore.Authorization;
@@ -56,6 +58,12 @@ public static class WebConsole
         services.AddConsoleFeatures();
 
         services.AddLianDongEngine();
+        services.AddStorefrontApi();
+
+        // Nightly jobs (issue 4): after StartupTasks (migrations, demo data), each job in a fresh scope.
+        services.AddScoped<NightlyJobRunner>();
+        services.AddSingleton<NightlyScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<NightlyScheduler>());
 
         var app = builder.Build();
         Configure(app);
@@ -72,7 +80,7 @@ public static class WebConsole
             app.UseExceptionHandler("/error", createScopeForErrors: true);
 
         // Unknown pages get the not-found page (GET only: a re-executed POST would hit a form handler).
-        app.UseWhen(c => HttpMethods.IsGet(c.Request.Method),
+        app.UseWhen(c => HttpMethods.IsGet(c.Request.Method) && !c.Request.Path.StartsWithSegments("/api"),
             b => b.UseStatusCodePagesWithReExecute("/not-found", "?status={0}"));
 
         app.UseStaticFiles();
@@ -85,6 +93,7 @@ public static class WebConsole
         app.MapAccountEndpoints();
         app.MapExportEndpoints();
         app.MapPackImageEndpoints();
+        app.MapStorefrontApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
             .Add(endpoint =>
             {

@@ -24,4 +24,6 @@ public static class AuditActions
     public const string PackCreate = "pack.create";
     public const string PackUpdate = "pack.update";
     public const string ExportDownload = "export.download";
+    public const string NightlyRunByHand = "nightly.run";
+    public const string DemoSeed = "demo.seed";
 }

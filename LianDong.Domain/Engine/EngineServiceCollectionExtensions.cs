@@ -31,6 +31,8 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<PayoutService>();
         services.TryAddSingleton<SettlementQueryService>();
         services.TryAddSingleton<MerchantReportService>();
+        services.TryAddSingleton<PackCatalogueService>();
+        services.TryAddSingleton<WhatIfService>();
         return services;
     }
 }

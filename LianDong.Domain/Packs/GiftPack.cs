@@ -60,4 +60,12 @@ public class GiftPack
         SoldCount++;
         if (Stock > 0) Stock--;
     }
+
+    /// <summary>Catalogue sync (storefront PUT): name and stock may change at any time.</summary>
+    internal void Describe(string name, int stock)
+    {
+        if (stock < 0) throw new ArgumentOutOfRangeException(nameof(stock), "Stock must not be negative.");
+        Name = string.IsNullOrWhiteSpace(name) ? Code : name;
+        Stock = stock;
+    }
 }

@@ -46,8 +46,12 @@ public sealed class PayoutAccountService(IDbContextFactory<LianDongDbContext> db
     /// Creates or replaces the member's account. Throws <see cref="UnknownReferenceException"/> for an
     /// unknown member and <see cref="PayoutAccountValidationException"/> for a bad field.
     /// </summary>
-    public async Task<(PayoutAccountChange Change, PayoutAccountView Account)> SetAsync(
-        string memberExternalId, string? accountName, string? bankName, string? accountNo, string actor, CancellationToken ct = default)
+    public Task<(PayoutAccountChange Change, PayoutAccountView Account)> SetAsync(
+        string memberExternalId, string? accountName, string? bankName, string? accountNo, string actor, CancellationToken ct = default) =>
+        SetAsync(memberExternalId, accountName, bankName, accountNo, actor, retried: false, ct);
+
+    private async Task<(PayoutAccountChange Change, PayoutAccountView Account)> SetAsync(
+        string memberExternalId, string? accountName, string? bankName, string? accountNo, string actor, bool retried, CancellationToken ct)
     {
         var details = Normalize(accountName, bankName, accountNo);
         var fingerprint = Fingerprint(details);
@@ -74,10 +78,10 @@ public sealed class PayoutAccountService(IDbContextFactory<LianDongDbContext> db
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException) when (change == PayoutAccountChange.Created)
+        catch (DbUpdateException) when (change == PayoutAccountChange.Created && !retried)
         {
-            // Another request created the row first (unique MemberId): apply ours over it.
-            return await SetAsync(memberExternalId, accountName, bankName, accountNo, actor, ct);
+            // Another request created the row first (unique MemberId): apply ours over it, once.
+            return await SetAsync(memberExternalId, accountName, bankName, accountNo, actor, retried: true, ct);
         }
         return (change, View(account, member.ExternalId));
     }

@@ -25,12 +25,14 @@ public class NightlyRun
     public int SettledEntries { get; private set; }
     public long SettledFen { get; private set; }
     public string? Error { get; private set; }
+    /// <summary>The process working on (or that last worked on) this run: <c>machine:pid:processStartTicks</c>, see <see cref="RunnerIdentity"/>.</summary>
+    public string? Runner { get; private set; }
 
     private NightlyRun() { }
 
-    public NightlyRun(DateOnly businessDate, DateTimeOffset startedAt, string actor)
+    public NightlyRun(DateOnly businessDate, DateTimeOffset startedAt, string actor, string runner)
     {
-        BusinessDate = businessDate; StartedAt = startedAt; Actor = actor; Outcome = NightlyRunOutcome.Running; Attempts = 1;
+        BusinessDate = businessDate; StartedAt = startedAt; Actor = actor; Runner = runner; Outcome = NightlyRunOutcome.Running; Attempts = 1;
     }
 }
 

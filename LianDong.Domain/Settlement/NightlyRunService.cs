@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace LianDong.Domain.Settlement;
 
 public sealed record NightlyRunSummary(DateOnly BusinessDate, bool AlreadyCompleted, int ExpiredTasks, int ForfeitedEntries, long ForfeitedFen,
-    int ReleasedEntries, int SettledEntries, long SettledFen);
+    int ReleasedEntries, int SettledEntries, long SettledFen, bool HeldByAnotherRunner = false);
 
 /// <summary>
 /// The nightly run of section 7. A run for date D first runs, in date order, every date before D that has no
@@ -21,6 +21,9 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
     /// <summary>Test seam: called after each committed step (date, step). Throwing here simulates a crash between steps.</summary>
     internal Func<DateOnly, int, Task>? AfterStepForTests { get; set; }
 
+    /// <summary>This process's name on the run rows it works on (tests set another to play a second process).</summary>
+    internal string Runner { get; set; } = RunnerIdentity.Current;
+
     public async Task<IReadOnlyList<NightlyRunSummary>> RunAsync(DateOnly businessDate, string actor, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
@@ -29,7 +32,12 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
 
         var summaries = new List<NightlyRunSummary>();
         foreach (var date in await DatesToRunAsync(businessDate, ct))
-            summaries.Add(await RunOneAsync(date, actor, ct));
+        {
+            var summary = await RunOneAsync(date, actor, ct);
+            summaries.Add(summary);
+            // Dates run in order: while another process works on this one, the later ones wait for its next run.
+            if (summary.HeldByAnotherRunner) break;
+        }
         return summaries;
     }
 
@@ -56,7 +64,8 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
 
     private async Task<NightlyRunSummary> RunOneAsync(DateOnly date, string actor, CancellationToken ct)
     {
-        var runId = await StartOrResumeAsync(date, actor, ct);
+        var (runId, held) = await StartOrResumeAsync(date, actor, ct);
+        if (held) return new NightlyRunSummary(date, false, 0, 0, 0, 0, 0, 0, HeldByAnotherRunner: true);
         if (runId is null) return await SummaryAsync(date, alreadyCompleted: true, ct);
         try
         {
@@ -78,32 +87,56 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
         {
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
             var error = ex.Message.Length > 4000 ? ex.Message[..4000] : ex.Message;
-            await db.NightlyRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
+            // Only the runner that holds the row records its failure (a taken-over row is not ours to mark).
+            var marked = await db.NightlyRuns.Where(r => r.Id == runId && r.Runner == Runner).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Outcome, NightlyRunOutcome.Failed)
                 .SetProperty(r => r.EndedAt, time.GetUtcNow())
                 .SetProperty(r => r.Error, error), CancellationToken.None);
+            // Another runner took the row over meanwhile: its work stands (our step rolled back); this runner stops here.
+            if (marked == 0) return new NightlyRunSummary(date, false, 0, 0, 0, 0, 0, 0, HeldByAnotherRunner: true);
             throw;
         }
         return await SummaryAsync(date, alreadyCompleted: false, ct);
     }
 
-    /// <summary>The run row's id to work on, or null when the date is already completed.</summary>
-    private async Task<long?> StartOrResumeAsync(DateOnly date, string actor, CancellationToken ct)
+    /// <summary>
+    /// Claims the date's run row: the row is the lock. A new row is inserted (the unique index on BusinessDate stops a
+    /// second starter); a Failed row, or a Running row whose process has died on this machine, is taken over by
+    /// compare-and-set on (Outcome, Runner). Returns (row id, false) to work on it, (null, false) when the date is
+    /// completed, (null, true) when another live runner holds it.
+    /// </summary>
+    private async Task<(long? Id, bool Held)> StartOrResumeAsync(DateOnly date, string actor, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var run = await db.NightlyRuns.FirstOrDefaultAsync(r => r.BusinessDate == date, ct);
+        var run = await db.NightlyRuns.AsNoTracking().FirstOrDefaultAsync(r => r.BusinessDate == date, ct);
         if (run is null)
         {
-            run = new NightlyRun(date, time.GetUtcNow(), actor);
-            db.NightlyRuns.Add(run);
-            await db.SaveChangesAsync(ct); // the unique index on BusinessDate stops a second starter
-            return run.Id;
+            var fresh = new NightlyRun(date, time.GetUtcNow(), actor, Runner);
+            db.NightlyRuns.Add(fresh);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return (fresh.Id, false);
+            }
+            catch (DbUpdateException)
+            {
+                // Another runner inserted the row between our read and our insert.
+                db.ChangeTracker.Clear();
+                var exists = await db.NightlyRuns.AnyAsync(r => r.BusinessDate == date, ct);
+                if (!exists) throw;
+                return (null, true);
+            }
         }
-        if (run.Outcome == NightlyRunOutcome.Completed) return null;
-        await db.NightlyRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.Outcome, NightlyRunOutcome.Running)
-            .SetProperty(r => r.Attempts, r => r.Attempts + 1), ct);
-        return run.Id;
+        if (run.Outcome == NightlyRunOutcome.Completed) return (null, false);
+        var mayTakeOver = run.Outcome == NightlyRunOutcome.Failed
+            || (run.Outcome == NightlyRunOutcome.Running && run.Runner != Runner && RunnerIdentity.IsDeadOnThisMachine(run.Runner));
+        if (!mayTakeOver) return (null, true);
+        var claimed = await db.NightlyRuns.Where(r => r.Id == run.Id && r.Outcome == run.Outcome && r.Runner == run.Runner)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Outcome, NightlyRunOutcome.Running)
+                .SetProperty(r => r.Runner, Runner)
+                .SetProperty(r => r.Attempts, r => r.Attempts + 1), ct);
+        return claimed == 1 ? (run.Id, false) : (null, true);
     }
 
     private async Task RunStepAsync(long runId, DateOnly date, int step, CancellationToken ct)

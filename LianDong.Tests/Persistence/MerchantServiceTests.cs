@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
+using LianDong.Domain.Persistence;
 using LianDong.Console.Features.Audit;
 using LianDong.Console.Features.Merchants;
 using LianDong.Domain.Compliance;
@@ -68,5 +71,29 @@ public class MerchantServiceTests : IAsyncLifetime
 
         h.CurrentUser.SignIn("shop@test.liandong.local", AppRoles.Merchant);
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => audit.PageAsync(null, 0, 25));
+    }
+
+    [Fact]
+    public async Task Audit_log_filters_by_local_date_range_in_the_platform_time_zone()
+    {
+        // 2026-03-01T15:59Z is still local 2026-03-01 (23:59 in Shanghai); 16:00Z is local 2026-03-02.
+        await using (var db = await h.Get<IDbContextFactory<LianDongDbContext>>().CreateDbContextAsync())
+        {
+            db.AuditLog.AddRange(
+                new AuditLogEntry(new DateTimeOffset(2026, 2, 28, 16, 0, 0, TimeSpan.Zero), "a", "x.test", "s1", null, "1"),
+                new AuditLogEntry(new DateTimeOffset(2026, 3, 1, 15, 59, 0, TimeSpan.Zero), "a", "x.test", "s2", null, "2"),
+                new AuditLogEntry(new DateTimeOffset(2026, 3, 1, 16, 0, 0, TimeSpan.Zero), "a", "x.test", "s3", null, "3"),
+                new AuditLogEntry(new DateTimeOffset(2026, 3, 5, 1, 0, 0, TimeSpan.Zero), "a", "x.test", "s4", null, "4"));
+            await db.SaveChangesAsync();
+        }
+        h.CurrentUser.SignIn("admin@test.liandong.local", AppRoles.PlatformAdmin);
+        var audit = h.Get<AuditLogService>();
+
+        var march1 = await audit.SearchAsync(new AuditFilter("x.test", FromDate: new DateOnly(2026, 3, 1), ToDate: new DateOnly(2026, 3, 1)), 0, 25);
+        Assert.Equal(["s2", "s1"], march1.Rows.Select(r => r.Subject));
+        var fromMarch2 = await audit.SearchAsync(new AuditFilter("x.test", FromDate: new DateOnly(2026, 3, 2)), 0, 25);
+        Assert.Equal(["s4", "s3"], fromMarch2.Rows.Select(r => r.Subject));
+        var untilMarch4 = await audit.SearchAsync(new AuditFilter("x.test", ToDate: new DateOnly(2026, 3, 4)), 0, 25);
+        Assert.Equal(3, untilMarch4.Total);
     }
 }

@@ -68,6 +68,7 @@ public sealed class EngineTestHost : IAsyncDisposable
     public MemberQueryService Members => _sp.GetRequiredService<MemberQueryService>();
     public T Get<T>() where T : notnull => _sp.GetRequiredService<T>();
     public PayoutAccountService PayoutAccounts => _sp.GetRequiredService<PayoutAccountService>();
+    public WhatIfService WhatIf => _sp.GetRequiredService<WhatIfService>();
 
     /// <summary>Advances the clock to <paramref name="at"/> and applies the event.</summary>
     public Task<ApplyOutcome> At(DateTimeOffset at, EngineEvent e)

@@ -1,3 +1,4 @@
+using LianDong.Domain.Engine;
 using System.Security.Claims;
 using LianDong.Console.Features;
 using LianDong.Console.Hosting;
@@ -41,6 +42,7 @@ public sealed class ServiceHarness : IAsyncDisposable
         services.AddLianDongPersistence(Database.ConnectionString);
         services.AddLianDongIdentity();
         services.AddConsoleFeatures();
+        services.AddLianDongEngine();
         services.AddScoped<ICurrentUser>(_ => CurrentUser);
         services.AddScoped<FirstAdminSeeder>();
         Services = services.BuildServiceProvider();

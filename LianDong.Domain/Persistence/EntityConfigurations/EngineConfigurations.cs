@@ -207,6 +207,7 @@ internal sealed class NightlyRunConfiguration : IEntityTypeConfiguration<Nightly
         b.Property(x => x.EndedAt).Ticks();
         b.Property(x => x.Actor).HasMaxLength(256).IsRequired();
         b.Property(x => x.Error).HasMaxLength(4000);
+        b.Property(x => x.Runner).HasMaxLength(300);
     }
 }
 

@@ -14,6 +14,7 @@ internal sealed class MerchantConfiguration : IEntityTypeConfiguration<Merchant>
         b.HasIndex(x => x.Code).IsUnique();
         b.Property(x => x.Name).HasMaxLength(200).IsRequired();
         b.Property(x => x.Contact).HasMaxLength(200);
+        b.Property(x => x.CreatedAt).Ticks();
     }
 }
 
@@ -26,6 +27,8 @@ internal sealed class AuditLogEntryConfiguration : IEntityTypeConfiguration<Audi
         b.Property(x => x.Actor).HasMaxLength(256).IsRequired();
         b.Property(x => x.Action).HasMaxLength(64).IsRequired();
         b.Property(x => x.Subject).HasMaxLength(256).IsRequired();
+        // Stored as UTC ticks so the audit page can filter and sort by time in SQL (SQLite cannot compare DateTimeOffset text).
+        b.Property(x => x.At).Ticks();
         b.HasIndex(x => x.At);
         b.HasIndex(x => new { x.Action, x.At });
     }

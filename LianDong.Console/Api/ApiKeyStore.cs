@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using System.Text;
+using LianDong.Domain.Compliance;
+using LianDong.Domain.Identity;
+using LianDong.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace LianDong.Console.Api;
+
+public sealed record ApiKeyRow(long Id, string Name, string Prefix, string? MerchantCode, DateTimeOffset CreatedAt, string CreatedBy,
+    DateTimeOffset? RevokedAt, string? RevokedBy, DateTimeOffset? LastUsedAt)
+{
+    public bool IsRevoked => RevokedAt is not null;
+}
+
+/// <summary>Who is calling the storefront API: a platform key (<see cref="MerchantId"/> null) or a merchant's key.</summary>
+public sealed record ApiCaller(long KeyId, string Name, long? MerchantId, string? MerchantCode)
+{
+    public bool IsPlatform => MerchantId is null;
+    /// <summary>The audit log's actor for changes made through this key.</summary>
+    public string Actor => $"api:{Name}#{KeyId}";
+}
+
+/// <summary>A key request that does not validate; <see cref="Field"/> names the input.</summary>
+public sealed class ApiKeyInputException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}
+
+/// <summary>
+/// Creates, lists, revokes and checks storefront API keys. Used by the API keys page (through
+/// <c>ApiKeyService</c>, which checks the admin role), the <c>api-key create</c> verb and the API itself.
+/// Keys are <c>ld_</c> + 43 base64url characters (256 random bits); only their SHA-256 is stored.
+/// </summary>
+public sealed class ApiKeyStore(IDbContextFactory<LianDongDbContext> dbs, TimeProvider clock)
+{
+    public const string KeyPrefix = "ld_";
+    public const string AuditCreate = "apikey.create";
+    public const string AuditRevoke = "apikey.revoke";
+    /// <summary>Last-used is written at most this often per key, so reads do not queue behind the one SQLite writer.</summary>
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    public async Task<(ApiKeyRow Key, string Secret)> CreateAsync(string? name, string? merchantCode, string actor, CancellationToken ct = default)
+    {
+        var trimmed = (name ?? "").Trim();
+        if (trimmed.Length is 0 or > 100) throw new ApiKeyInputException("name", "名称 Name: 1–100 characters");
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        long? merchantId = null;
+        var code = string.IsNullOrWhiteSpace(merchantCode) ? null : merchantCode.Trim();
+        if (code is not null)
+        {
+            merchantId = await db.Merchants.Where(m => m.Code == code).Select(m => (long?)m.Id).FirstOrDefaultAsync(ct)
+                ?? throw new ApiKeyInputException("merchant", $"没有该商户 No merchant with code \"{code}\"");
+        }
+
+        var secret = KeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var now = clock.GetUtcNow();
+        var key = new ApiKey(trimmed, secret[..11], HashOf(secret), merchantId, now, actor);
+        db.ApiKeys.Add(key);
+        db.AuditLog.Add(new AuditLogEntry(now, actor, AuditCreate, $"apikey:{key.Prefix}", null,
+            code is null ? $"name={trimmed}; scope=platform" : $"name={trimmed}; scope=merchant {code}"));
+        await db.SaveChangesAsync(ct);
+        return (new ApiKeyRow(key.Id, key.Name, key.Prefix, code, key.CreatedAt, key.CreatedBy, null, null, null), secret);
+    }
+
+    /// <summary>All keys, newest first (a platform has a handful; no paging needed).</summary>
+    public async Task<IReadOnlyList<ApiKeyRow>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var rows = await (from k in db.ApiKeys.AsNoTracking()
+                          join m in db.Merchants on k.MerchantId equals m.Id into ms
+                          from m in ms.DefaultIfEmpty()
+                          orderby k.Id descending
+                          select new { k, Code = m == null ? null : m.Code }).ToListAsync(ct);
+        return rows.Select(r => new ApiKeyRow(r.k.Id, r.k.Name, r.k.Prefix, r.Code, r.k.CreatedAt, r.k.CreatedBy, r.k.RevokedAt, r.k.RevokedBy, r.k.LastUsedAt)).ToList();
+    }
+
+    /// <summary>Revokes a key (at once: the next request with it is 401). False when there is no such key or it was revoked already.</summary>
+    public async Task<bool> RevokeAsync(long id, string actor, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
+        if (key is null || key.IsRevoked) return false;
+        var now = clock.GetUtcNow();
+        key.Revoke(now, actor);
+        db.AuditLog.Add(new AuditLogEntry(now, actor, AuditRevoke, $"apikey:{key.Prefix}", "active", "revoked"));
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>The caller a presented key stands for, or null when it is unknown or revoked. Records the last use.</summary>
+    public async Task<ApiCaller?> AuthenticateAsync(string presented, CancellationToken ct = default)
+    {
+        if (!presented.StartsWith(KeyPrefix, StringComparison.Ordinal) || presented.Length > 100) return null;
+        var hash = HashOf(presented);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var row = await (from k in db.ApiKeys.AsNoTracking()
+                         where k.Hash == hash && k.RevokedAt == null
+                         join m in db.Merchants on k.MerchantId equals m.Id into ms
+                         from m in ms.DefaultIfEmpty()
+                         select new { k.Id, k.Name, k.MerchantId, Code = m == null ? null : m.Code, k.LastUsedAt }).FirstOrDefaultAsync(ct);
+        if (row is null) return null;
+        var now = clock.GetUtcNow();
+        if (row.LastUsedAt is null || now - row.LastUsedAt.Value >= LastUsedResolution)
+        {
+            var threshold = now - LastUsedResolution;
+            await db.ApiKeys.Where(k => k.Id == row.Id && (k.LastUsedAt == null || k.LastUsedAt <= threshold))
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
+        }
+        return new ApiCaller(row.Id, row.Name, row.MerchantId, row.Code);
+    }
+
+    internal static string HashOf(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,46 @@
+using LianDong.Console.Security;
+using LianDong.Domain.Engine;
+using LianDong.Domain.Persistence;
+using LianDong.Domain.Rules;
+using Microsoft.EntityFrameworkCore;
+
+namespace LianDong.Console.Features.Rules;
+
+public sealed record RuleSetOverview(IReadOnlyList<RuleSet> Versions, RuleSet? InEffect, IReadOnlyList<PackFigures> PacksOn);
+
+public sealed record PublishResult(RuleSet? Published, IReadOnlyList<string> Refusals);
+
+/// <summary>The rules page: versions (history, in effect), the packs a draft is checked against, publishing and the what-if.</summary>
+public sealed class RulesService(IDbContextFactory<LianDongDbContext> dbs, ICurrentUser current, RuleSetService ruleSets, WhatIfService whatIf, TimeProvider time)
+{
+    public async Task<RuleSetOverview> LoadAsync(CancellationToken ct = default)
+    {
+        await current.RequireAdminAsync();
+        var versions = await ruleSets.ListAsync(ct);
+        var inEffect = await ruleSets.GetInEffectAsync(time.GetUtcNow(), ct);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var packs = await db.GiftPacks.AsNoTracking().Where(p => p.IsOn).OrderBy(p => p.Code)
+            .Select(p => new PackFigures(p.Code, p.Name, p.PriceFen, p.CostFen)).ToListAsync(ct);
+        return new RuleSetOverview(versions.OrderByDescending(v => v.Version).ToList(), inEffect, packs);
+    }
+
+    /// <summary>Publishes through the engine's <see cref="RuleSetService"/> (validated again there, audited there).</summary>
+    public async Task<PublishResult> PublishAsync(RuleParameters draft, DateTimeOffset effectiveFrom, CancellationToken ct = default)
+    {
+        var actor = await current.RequireAdminAsync();
+        try
+        {
+            return new PublishResult(await ruleSets.PublishAsync(draft, effectiveFrom, actor, ct), []);
+        }
+        catch (ComplianceViolationException e)
+        {
+            return new PublishResult(null, e.Violations);
+        }
+    }
+
+    public async Task<WhatIfResult> WhatIfAsync(RuleParameters draft, IProgress<int> progress, CancellationToken ct = default)
+    {
+        await current.RequireAdminAsync();
+        return await whatIf.RunAsync(draft, 30, progress, ct);
+    }
+}

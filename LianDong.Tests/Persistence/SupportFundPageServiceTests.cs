@@ -1,0 +1,41 @@
+using LianDong.Console.Features.SupportFund;
+using LianDong.Domain.Identity;
+using LianDong.Tests.Support;
+
+namespace LianDong.Tests.Persistence;
+
+/// <summary>The grant form's first step names each wrong field and posts nothing; only admins may grant.</summary>
+public class SupportFundPageServiceTests
+{
+    [Fact]
+    public async Task Review_names_each_wrong_field_and_posts_nothing()
+    {
+        await using var h = new ServiceHarness();
+        await h.InitializeAsync();
+        h.CurrentUser.SignIn("admin@test", AppRoles.PlatformAdmin);
+        var fund = h.Get<SupportFundPageService>();
+
+        var empty = await fund.CheckAsync(new GrantRequest("g1", "", "", " "));
+        Assert.Equal(["Amount", "MemberId", "Reason"], empty.Errors.Keys.Order());
+        Assert.False(empty.Ok);
+
+        var unknown = await fund.CheckAsync(new GrantRequest("g1", "nobody", "1.00", "help"));
+        Assert.Contains("nobody", unknown.Errors["MemberId"]);
+        Assert.Contains("The fund holds ¥0.00, ¥1.00 short", unknown.Errors["Amount"]);
+
+        var outcome = await fund.GrantAsync(new GrantRequest("g1", "nobody", "1.00", "help"));
+        Assert.False(outcome.Ok);
+        Assert.Equal(new FundTotals(0, 0, 0, 0), await fund.TotalsAsync());
+    }
+
+    [Fact]
+    public async Task Finance_sees_the_fund_but_cannot_grant()
+    {
+        await using var h = new ServiceHarness();
+        await h.InitializeAsync();
+        h.CurrentUser.SignIn("finance@test", AppRoles.Finance);
+        var fund = h.Get<SupportFundPageService>();
+        Assert.Equal(0, (await fund.TotalsAsync()).BalanceFen);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => fund.CheckAsync(new GrantRequest("g1", "A", "1", "x")));
+    }
+}
