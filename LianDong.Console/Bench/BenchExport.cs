@@ -22,8 +22,12 @@ public static class BenchExport
         var dll = typeof(BenchExport).Assembly.Location;
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h
             : Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-        var psi = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { dll, "bench", "--export-child", dbPath, "--rows", rows.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        // The apphost beside the dll when there is one (a published or built console), else the dotnet host with the dll.
+        var apphost = Path.Combine(Path.GetDirectoryName(dll)!, Path.GetFileNameWithoutExtension(dll));
+        var useApphost = File.Exists(apphost) && !OperatingSystem.IsWindows();
+        var psi = new ProcessStartInfo(useApphost ? apphost : host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (!useApphost) psi.ArgumentList.Add(dll);
+        foreach (var a in new[] { "bench", "--export-child", dbPath, "--rows", rows.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);
         log.WriteLine($"bench: export of {rows} settlement lines in a child process");
         using var child = Process.Start(psi) ?? throw new InvalidOperationException("the export child process did not start");
