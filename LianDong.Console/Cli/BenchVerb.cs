@@ -41,6 +41,17 @@ public sealed class BenchVerb : ICliVerb
             stderr.WriteLine($"bench: --members \"{m}\" is not a whole number from 10 to 10000000");
             return CliRunner.BadInput;
         }
+        // Checked before hours of work: an --out or --db whose folder does not exist.
+        foreach (var (name, file) in new[] { ("--out", options.GetValueOrDefault("--out")), ("--db", options.GetValueOrDefault("--db")) })
+        {
+            if (file is null) continue;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+            if (string.IsNullOrEmpty(file.Trim()) || folder is null || !Directory.Exists(folder))
+            {
+                stderr.WriteLine($"bench: {name} \"{file}\": the folder does not exist");
+                return CliRunner.BadInput;
+            }
+        }
         var ownDb = !options.TryGetValue("--db", out var dbPath);
         dbPath = Path.GetFullPath(dbPath ?? Path.Combine(Path.GetTempPath(), $"liandong-bench-{members}-{Guid.NewGuid():N}.db"));
         if (File.Exists(dbPath)) { stderr.WriteLine($"bench: --db \"{dbPath}\" already exists; bench needs a new file"); return CliRunner.BadInput; }

@@ -101,6 +101,8 @@ public class BenchVerbTests
     [InlineData("--members", "many", CliRunner.BadInput)]
     [InlineData("--members", "5", CliRunner.BadInput)]
     [InlineData("--colour", "red", CliRunner.Usage)]
+    [InlineData("--out", "/no/such/folder/report.json", CliRunner.BadInput)]
+    [InlineData("--db", "/no/such/folder/bench.db", CliRunner.BadInput)]
     public async Task Bench_refuses_bad_options(string option, string value, int exitCode)
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
