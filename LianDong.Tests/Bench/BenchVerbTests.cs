@@ -79,6 +79,12 @@ public class BenchVerbTests
             Assert.True(report["dbFileMb"]!.GetValue<double>() > 0);
             Assert.True(report["peakWorkingSetMb"]!.GetValue<double>() > 0);
 
+            // Every target is evaluated; a missed one says why (whether it is met depends on the machine, so not asserted).
+            var targets = report["targets"]!.AsObject();
+            Assert.Equal(7, targets.Count);
+            foreach (var (name, t) in targets)
+                Assert.True(t!["met"]!.GetValue<bool>() || t["why"] is not null, $"{name} is missed without a reason");
+
             // Ledger sums: settlement lines = batches = what the nightly runs settled; the ledger's total is the sum over its statuses.
             var inv = report["invariants"]!;
             Assert.Equal(nightly["settledFen"]!.GetValue<long>(), inv["settlementLinesFen"]!.GetValue<long>());
