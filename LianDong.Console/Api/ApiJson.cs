@@ -63,7 +63,7 @@ public sealed partial class ApiJson
     {
         if (Get(name) is not { } v) return null;
         if (v.ValueKind != JsonValueKind.String) throw ApiProblemException.BadRequest(name, $"{name} must be a string");
-        var s = v.GetString()!.Trim();
+        var s = Text(name, v).Trim();
         if (s.Length > maxLength) throw ApiProblemException.BadRequest(name, $"{name} is longer than {maxLength} characters");
         return s.Length == 0 ? null : s;
     }
@@ -74,9 +74,10 @@ public sealed partial class ApiJson
     public string? OptionalId(string name)
     {
         if (Get(name) is not { } v) return null;
-        if (v.ValueKind != JsonValueKind.String || !IsId(v.GetString()))
+        var id = v.ValueKind == JsonValueKind.String ? Text(name, v) : null;
+        if (!IsId(id))
             throw ApiProblemException.BadRequest(name, $"{name} must be 1–64 characters of A–Z a–z 0–9 _ -");
-        return v.GetString();
+        return id;
     }
 
     public string RequiredId(string name) => OptionalId(name) ?? throw ApiProblemException.BadRequest(name, $"{name} is required");
@@ -85,7 +86,7 @@ public sealed partial class ApiJson
     public DateTimeOffset RequiredInstant(string name)
     {
         var v = Required(name);
-        var s = v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+        var s = v.ValueKind == JsonValueKind.String ? Text(name, v) : "";
         if (!InstantPattern().IsMatch(s) || !DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
             throw ApiProblemException.BadRequest(name, $"{name} must be an ISO-8601 time with an offset, e.g. 2026-01-05T10:00:00+08:00");
         return at;
@@ -112,6 +113,16 @@ public sealed partial class ApiJson
             JsonValueKind.False => false,
             _ => throw ApiProblemException.BadRequest(name, $"{name} must be true or false"),
         };
+    }
+
+    /// <summary>
+    /// The string value; JSON that escapes a lone UTF-16 surrogate (<c>"\ud800"</c>) parses but has no string
+    /// value, which System.Text.Json reports as InvalidOperationException: a 400 naming the field, not a 500.
+    /// </summary>
+    private static string Text(string name, JsonElement v)
+    {
+        try { return v.GetString()!; }
+        catch (InvalidOperationException) { throw ApiProblemException.BadRequest(name, $"{name} is not valid text (it escapes a lone UTF-16 surrogate)"); }
     }
 
     private static string Shorten(string s) => s.Length <= 70 ? s : s[..70] + "…";

@@ -47,6 +47,14 @@ public static class WebConsole
         services.AddLianDongPersistence(sp => sp.GetRequiredService<LianDongSettings>().ConnectionString);
         services.AddLianDongIdentity();
         services.AddLianDongDataProtection();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        // Log lines go out with phone numbers masked (138****5678), the exception text included.
+        builder.Logging.AddPhoneMaskingConsole();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         services.AddCascadingAuthenticationState();
@@ -76,6 +84,8 @@ public static class WebConsole
 
     private static void Configure(WebApplication app)
     {
+        // First, so error pages, redirects, static files and API answers carry the headers too.
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/error", createScopeForErrors: true);
 
