@@ -30,8 +30,8 @@ public sealed class ApiRateLimiter(ApiSettings settings) : IDisposable
 }
 
 /// <summary>
-/// One API write at a time in this process. SQLite has one writer; queueing here (fair, in order of arrival)
-/// instead of in SQLite's busy handler keeps latency even and lets each write see the previous one's result.
+/// One API write at a time in this process: a batch of the <see cref="EngineWriteQueue"/>, a payout-account write or a
+/// pack write. SQLite has one writer; queueing here instead of in SQLite's busy handler keeps latency even.
 /// Other processes on the same file are still serialized by SQLite (each engine call is a BEGIN IMMEDIATE transaction).
 /// </summary>
 public sealed class ApiWriteGate : IDisposable
@@ -87,6 +87,11 @@ public sealed class ApiGuard(ApiKeyStore keys, ApiRateLimiter limiter, ApiSettin
         catch (ApiProblemException e)
         {
             return ApiProblems.Of(e);
+        }
+        catch (EngineWriteQueueClosedException e)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return ApiProblems.Of(StatusCodes.Status503ServiceUnavailable, null, e.Message);
         }
         catch (BadHttpRequestException e)
         {

@@ -14,6 +14,9 @@ public static class StorefrontEndpoints
         services.TryAddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiRateLimiter>();
         services.AddSingleton<ApiWriteGate>();
+        services.AddSingleton(sp => new EngineWriteQueue(sp.GetRequiredService<LianDong.Domain.Rewards.RewardEngineService>(),
+            sp.GetRequiredService<ApiSettings>().MaxWriteBatch, sp.GetRequiredService<ApiWriteGate>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<EngineWriteQueue>()));
         services.AddSingleton<ApiGuard>();
         services.AddSingleton<StorefrontService>();
         // No document transformers: they need Microsoft.OpenApi types, and the pinned 1.6.30 (the feed lacks the

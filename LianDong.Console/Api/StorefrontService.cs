@@ -10,13 +10,16 @@ using Microsoft.EntityFrameworkCore;
 namespace LianDong.Console.Api;
 
 /// <summary>
-/// The storefront API's operations over the engine. Writes run one at a time through <see cref="ApiWriteGate"/>;
-/// each checks everything it can before the engine call (which is one transaction), so a refusal changes nothing.
-/// Answers are built from the stored rows, never from the request, so a retry gets the same body.
+/// The storefront API's operations over the engine. Engine events (registrations, orders, refunds) go through the
+/// <see cref="EngineWriteQueue"/>, which commits whatever is queued as one batch and answers each request only after its
+/// batch committed; payout-account and pack writes take the <see cref="ApiWriteGate"/> (the queue's batches take it too).
+/// Each write checks what it can before the engine call (reads only; the engine re-validates everything in its
+/// transaction), so a refusal changes nothing. Answers are built from the stored rows, never from the request, so a
+/// retry gets the same body.
 /// </summary>
 public sealed class StorefrontService(
     IDbContextFactory<LianDongDbContext> dbs,
-    RewardEngineService engine,
+    EngineWriteQueue writes,
     LedgerService ledger,
     LedgerQueryService ledgerQueries,
     MemberQueryService memberQueries,
@@ -26,7 +29,7 @@ public sealed class StorefrontService(
 {
     // ---- members ------------------------------------------------------------------------------------------------
 
-    public Task<ApiWrite<MemberRegistration>> RegisterAsync(ApiJson body, CancellationToken ct)
+    public async Task<ApiWrite<MemberRegistration>> RegisterAsync(ApiJson body, CancellationToken ct)
     {
         var memberId = body.RequiredId("memberId");
         var referrerId = body.OptionalId("referrerId");
@@ -35,23 +38,20 @@ public sealed class StorefrontService(
         var at = body.RequiredInstant("registeredAt");
         if (referrerId == memberId) throw ApiProblemException.Unprocessable("referrerId", $"member \"{memberId}\" cannot refer itself");
 
-        return gate.RunAsync(async () =>
+        ApplyOutcome outcome;
+        try
         {
-            ApplyOutcome outcome;
-            try
-            {
-                outcome = await engine.RegisterAsync(new RegisterMember(memberId, referrerId, at, name, phone), ct);
-            }
-            catch (UnknownReferenceException e) { throw ApiProblemException.Unprocessable("referrerId", e.Message); }
-            catch (IdempotencyConflictException e) { throw ApiProblemException.Conflict("memberId", e.Message); }
-            catch (EngineRuleException e) { throw ApiProblemException.Unprocessable("referrerId", e.Message); }
+            outcome = await writes.SubmitAsync(new RegisterMember(memberId, referrerId, at, name, phone), ct);
+        }
+        catch (UnknownReferenceException e) { throw ApiProblemException.Unprocessable("referrerId", e.Message); }
+        catch (IdempotencyConflictException e) { throw ApiProblemException.Conflict("memberId", e.Message); }
+        catch (EngineRuleException e) { throw ApiProblemException.Unprocessable("referrerId", e.Message); }
 
-            var stored = await RegistrationAsync(memberId, ct);
-            if (outcome == ApplyOutcome.AlreadyApplied && (stored.DisplayName != name || stored.Phone != phone))
-                throw ApiProblemException.Conflict("memberId",
-                    $"member \"{memberId}\" was already registered with a different {(stored.DisplayName != name ? "displayName" : "phone")}");
-            return new ApiWrite<MemberRegistration>(outcome == ApplyOutcome.Applied, stored);
-        }, ct);
+        var stored = await RegistrationAsync(memberId, ct);
+        if (outcome == ApplyOutcome.AlreadyApplied && (stored.DisplayName != name || stored.Phone != phone))
+            throw ApiProblemException.Conflict("memberId",
+                $"member \"{memberId}\" was already registered with a different {(stored.DisplayName != name ? "displayName" : "phone")}");
+        return new ApiWrite<MemberRegistration>(outcome == ApplyOutcome.Applied, stored);
     }
 
     private async Task<MemberRegistration> RegistrationAsync(string memberId, CancellationToken ct)
@@ -118,7 +118,7 @@ public sealed class StorefrontService(
 
     // ---- orders -------------------------------------------------------------------------------------------------
 
-    public Task<ApiWrite<OrderResult>> PayAsync(ApiJson body, ApiCaller caller, CancellationToken ct)
+    public async Task<ApiWrite<OrderResult>> PayAsync(ApiJson body, ApiCaller caller, CancellationToken ct)
     {
         var orderId = body.RequiredId("orderId");
         var memberId = body.RequiredId("memberId");
@@ -141,71 +141,70 @@ public sealed class StorefrontService(
                 throw ApiProblemException.BadRequest("kind", $"kind \"{kind}\" is not \"pack\" or \"retail\"");
         }
 
-        return gate.RunAsync(async () =>
+        await using (var db = await dbs.CreateDbContextAsync(ct))
         {
-            await using (var db = await dbs.CreateDbContextAsync(ct))
+            var existing = await db.Orders.AsNoTracking().Where(o => o.ExternalId == orderId)
+                .Select(o => new { o.PriceFen, Pack = db.GiftPacks.Where(p => p.Id == o.PackId).Select(p => new { p.Code, p.MerchantId }).FirstOrDefault() })
+                .FirstOrDefaultAsync(ct);
+            if (existing is not null)
             {
-                var existing = await db.Orders.AsNoTracking().Where(o => o.ExternalId == orderId)
-                    .Select(o => new { o.PriceFen, Pack = db.GiftPacks.Where(p => p.Id == o.PackId).Select(p => new { p.Code, p.MerchantId }).FirstOrDefault() })
-                    .FirstOrDefaultAsync(ct);
-                if (existing is not null)
+                if (existing.Pack is not null) RequirePackScope(caller, existing.Pack.MerchantId, existing.Pack.Code);
+                if (kind == "pack" && amountFen is long a && existing.Pack?.Code == packCode && a != existing.PriceFen)
+                    throw ApiProblemException.Conflict("orderId", $"order \"{orderId}\" was already applied with different content (amount {existing.PriceFen} ≠ {a} fen)");
+            }
+            else
+            {
+                if (!await db.Members.AnyAsync(m => m.ExternalId == memberId, ct))
+                    throw ApiProblemException.Unprocessable("memberId", $"unknown member \"{memberId}\"");
+                if (kind == "pack")
                 {
-                    if (existing.Pack is not null) RequirePackScope(caller, existing.Pack.MerchantId, existing.Pack.Code);
-                    if (kind == "pack" && amountFen is long a && existing.Pack?.Code == packCode && a != existing.PriceFen)
-                        throw ApiProblemException.Conflict("orderId", $"order \"{orderId}\" was already applied with different content (amount {existing.PriceFen} ≠ {a} fen)");
-                }
-                else
-                {
-                    if (!await db.Members.AnyAsync(m => m.ExternalId == memberId, ct))
-                        throw ApiProblemException.Unprocessable("memberId", $"unknown member \"{memberId}\"");
-                    if (kind == "pack")
-                    {
-                        var pack = await db.GiftPacks.AsNoTracking().FirstOrDefaultAsync(p => p.Code == packCode, ct)
-                            ?? throw ApiProblemException.Unprocessable("packCode", $"unknown pack \"{packCode}\"");
-                        RequirePackScope(caller, pack.MerchantId, pack.Code);
-                        if (!pack.IsOn) throw ApiProblemException.Unprocessable("packCode", $"pack \"{packCode}\" is switched off");
-                        if (amountFen is long a && a != pack.PriceFen)
-                            throw ApiProblemException.Unprocessable("amountFen", $"amountFen {a} is not the price of pack \"{packCode}\" ({pack.PriceFen} fen)");
-                    }
+                    var pack = await db.GiftPacks.AsNoTracking().FirstOrDefaultAsync(p => p.Code == packCode, ct)
+                        ?? throw ApiProblemException.Unprocessable("packCode", $"unknown pack \"{packCode}\"");
+                    RequirePackScope(caller, pack.MerchantId, pack.Code);
+                    if (!pack.IsOn) throw ApiProblemException.Unprocessable("packCode", $"pack \"{packCode}\" is switched off");
+                    if (amountFen is long a && a != pack.PriceFen)
+                        throw ApiProblemException.Unprocessable("amountFen", $"amountFen {a} is not the price of pack \"{packCode}\" ({pack.PriceFen} fen)");
                 }
             }
+        }
 
-            EngineEvent e = kind == "pack" ? new PayPackOrder(orderId, memberId, packCode!, paidAt) : new PayRetailOrder(orderId, memberId, amountFen!.Value, paidAt);
-            ApplyOutcome outcome;
-            try
-            {
-                outcome = await engine.ApplyAsync(e, ct);
-            }
-            catch (IdempotencyConflictException x) { throw ApiProblemException.Conflict("orderId", x.Message); }
-            catch (UnknownReferenceException x) { throw ApiProblemException.Unprocessable(x.What == "pack" ? "packCode" : "memberId", x.Message); }
-            catch (EngineRuleException x) { throw ApiProblemException.Unprocessable("paidAt", x.Message); }
-            return new ApiWrite<OrderResult>(outcome == ApplyOutcome.Applied, await OrderResultAsync(orderId, ct));
-        }, ct);
+        EngineEvent e = kind == "pack" ? new PayPackOrder(orderId, memberId, packCode!, paidAt) : new PayRetailOrder(orderId, memberId, amountFen!.Value, paidAt);
+        ApplyOutcome outcome;
+        try
+        {
+            outcome = await writes.SubmitAsync(e, ct);
+        }
+        catch (IdempotencyConflictException x) { throw ApiProblemException.Conflict("orderId", x.Message); }
+        catch (UnknownReferenceException x) { throw ApiProblemException.Unprocessable(x.What == "pack" ? "packCode" : "memberId", x.Message); }
+        catch (EngineRuleException x) { throw ApiProblemException.Unprocessable("paidAt", x.Message); }
+        var result = await OrderResultAsync(orderId, ct);
+        // The same order may have committed between the pre-check and the engine call (they no longer share a lock):
+        // a different amount is then the same 409 the pre-check gives for an order it finds stored.
+        if (outcome == ApplyOutcome.AlreadyApplied && kind == "pack" && amountFen is long sent && sent != result.AmountFen)
+            throw ApiProblemException.Conflict("orderId", $"order \"{orderId}\" was already applied with different content (amount {result.AmountFen} ≠ {sent} fen)");
+        return new ApiWrite<OrderResult>(outcome == ApplyOutcome.Applied, result);
     }
 
-    public Task<ApiWrite<RefundResult>> RefundAsync(string orderId, ApiJson body, ApiCaller caller, CancellationToken ct)
+    public async Task<ApiWrite<RefundResult>> RefundAsync(string orderId, ApiJson body, ApiCaller caller, CancellationToken ct)
     {
         var refundedAt = body.RequiredInstant("refundedAt");
-        return gate.RunAsync(async () =>
+        await using (var db = await dbs.CreateDbContextAsync(ct))
         {
-            await using (var db = await dbs.CreateDbContextAsync(ct))
-            {
-                var order = await db.Orders.AsNoTracking().Where(o => o.ExternalId == orderId)
-                    .Select(o => new { o.PaidAt, Pack = db.GiftPacks.Where(p => p.Id == o.PackId).Select(p => new { p.Code, p.MerchantId }).FirstOrDefault() })
-                    .FirstOrDefaultAsync(ct) ?? throw ApiProblemException.NotFound("orderId", $"unknown order \"{orderId}\"");
-                if (order.Pack is not null) RequirePackScope(caller, order.Pack.MerchantId, order.Pack.Code);
-                if (refundedAt < order.PaidAt)
-                    throw ApiProblemException.Unprocessable("refundedAt", $"refundedAt {refundedAt:O} is before the payment at {Local(order.PaidAt):O}");
-            }
-            ApplyOutcome outcome;
-            try
-            {
-                outcome = await engine.RefundAsync(new RefundOrder(orderId, refundedAt), ct);
-            }
-            catch (UnknownReferenceException x) { throw ApiProblemException.NotFound("orderId", x.Message); }
-            catch (EngineRuleException x) { throw ApiProblemException.Unprocessable("refundedAt", x.Message); }
-            return new ApiWrite<RefundResult>(outcome == ApplyOutcome.Applied, await RefundResultAsync(orderId, ct));
-        }, ct);
+            var order = await db.Orders.AsNoTracking().Where(o => o.ExternalId == orderId)
+                .Select(o => new { o.PaidAt, Pack = db.GiftPacks.Where(p => p.Id == o.PackId).Select(p => new { p.Code, p.MerchantId }).FirstOrDefault() })
+                .FirstOrDefaultAsync(ct) ?? throw ApiProblemException.NotFound("orderId", $"unknown order \"{orderId}\"");
+            if (order.Pack is not null) RequirePackScope(caller, order.Pack.MerchantId, order.Pack.Code);
+            if (refundedAt < order.PaidAt)
+                throw ApiProblemException.Unprocessable("refundedAt", $"refundedAt {refundedAt:O} is before the payment at {Local(order.PaidAt):O}");
+        }
+        ApplyOutcome outcome;
+        try
+        {
+            outcome = await writes.SubmitAsync(new RefundOrder(orderId, refundedAt), ct);
+        }
+        catch (UnknownReferenceException x) { throw ApiProblemException.NotFound("orderId", x.Message); }
+        catch (EngineRuleException x) { throw ApiProblemException.Unprocessable("refundedAt", x.Message); }
+        return new ApiWrite<RefundResult>(outcome == ApplyOutcome.Applied, await RefundResultAsync(orderId, ct));
     }
 
     private async Task<OrderResult> OrderResultAsync(string orderId, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using LianDong.Console.Api;
 using LianDong.Console.Demo;
 using LianDong.Console.Features.Dashboard;
 using LianDong.Domain.Engine;
@@ -17,15 +18,18 @@ namespace LianDong.Console.Bench;
 
 /// <summary>
 /// The measurements of <c>bench</c> (issue 7), on a fresh SQLite file: a 90-day <see cref="DemoPlan"/> stream (with one
-/// referrer given 10,000 direct referrals) applied through <see cref="RewardEngineService.ApplyBatchAsync"/> in batches of
-/// <see cref="BatchSize"/> (the API's batch limit), a raw-insert baseline, the nightly run over every pending date and its
+/// referrer given 10,000 direct referrals) submitted by <see cref="Producers"/> concurrent producers to the API's
+/// <see cref="EngineWriteQueue"/> (group commit, at most <see cref="BatchSize"/> events a batch), a raw-insert baseline, the nightly run over every pending date and its
 /// rerun, the tree/search queries, the dashboard figures, and a 100,000-line settlement export in a child process.
 /// Progress goes to <c>log</c> (stderr); the result is a JSON object with the field names of the issue.
 /// </summary>
 public sealed class BenchRunner(TextWriter log)
 {
     public const int Days = 90;
+    /// <summary>The queue's largest batch: the default of <c>Api:MaxWriteBatch</c>.</summary>
     public const int BatchSize = 400;
+    /// <summary>Concurrent producers at ingest, each like a storefront connection that sends one event and waits for its answer.</summary>
+    public const int Producers = 2 * BatchSize;
     public const int BigNodeReferrals = 10_000;
     public const int ExportRows = 100_000;
     private const int QueryRuns = 40;
@@ -62,21 +66,14 @@ public sealed class BenchRunner(TextWriter log)
         var events = WithBigNode(plan.Events, plan.Founders);
         log.WriteLine($"bench: {members} members, {events.Count} events over {Days} days");
 
-        // --- ingest
+        // --- ingest: through the API's write queue, as under load (group commit; answered only after the batch commits)
         var engine = sp.GetRequiredService<RewardEngineService>();
         var watch = Stopwatch.StartNew();
-        var done = 0;
-        var nextProgress = 0.0;
-        foreach (var chunk in events.Chunk(BatchSize))
+        EngineWriteQueueStats batching;
+        await using (var queue = new EngineWriteQueue(engine, BatchSize))
         {
-            clock.Now = chunk[^1].At;
-            await engine.ApplyBatchAsync(chunk, ct);
-            done += chunk.Length;
-            if (watch.Elapsed.TotalSeconds >= nextProgress)
-            {
-                log.WriteLine($"bench: ingest {done}/{events.Count} events, {done / Math.Max(watch.Elapsed.TotalSeconds, 0.001):N0} events/s");
-                nextProgress = watch.Elapsed.TotalSeconds + 10;
-            }
+            await IngestAsync(queue, events, clock, watch, ct);
+            batching = queue.Stats;
         }
         var ingestSeconds = watch.Elapsed.TotalSeconds;
         var entries = await ScalarAsync(connectionString, "SELECT COUNT(*) FROM LedgerEntries", ct);
@@ -85,8 +82,10 @@ public sealed class BenchRunner(TextWriter log)
             ["events"] = events.Count, ["seconds"] = Round(ingestSeconds), ["eventsPerSecond"] = Round(events.Count / ingestSeconds),
             ["entries"] = entries, ["entriesPerSecond"] = Round(entries / ingestSeconds), ["batchSize"] = BatchSize,
             ["peakWorkingSetMb"] = PeakMb(),
+            ["producers"] = Producers, ["batches"] = batching.Batches, ["avgBatchSize"] = Round(batching.AverageBatch),
+            ["maxBatchSize"] = batching.MaxBatch, ["refusedBatches"] = batching.FallbackBatches,
         };
-        log.WriteLine($"bench: ingest done, {events.Count} events and {entries} ledger entries in {ingestSeconds:N1} s");
+        log.WriteLine($"bench: ingest done, {events.Count} events and {entries} ledger entries in {ingestSeconds:N1} s; {batching.Batches} batches, avg {batching.AverageBatch:N1}, max {batching.MaxBatch}");
 
         // --- raw-insert baseline (same number of rows, same database, one transaction, one prepared statement)
         var raw = await RawInsertAsync(connectionString, entries, ct);
@@ -141,6 +140,42 @@ public sealed class BenchRunner(TextWriter log)
         report["peakWorkingSetMb"] = PeakMb();
         report["targets"] = Targets(report);
         return report;
+    }
+
+    /// <summary>
+    /// Feeds the stream to the queue from <see cref="Producers"/> concurrent producers. Each takes the next event in stream
+    /// order and queues it while holding the turn, so events reach the queue (which keeps arrival order) in stream order
+    /// and nothing is applied before an event it depends on; then it waits for the answer like an API request does.
+    /// </summary>
+    private async Task IngestAsync(EngineWriteQueue queue, List<EngineEvent> events, MovingClock clock, Stopwatch watch, CancellationToken ct)
+    {
+        var next = 0;
+        var done = 0;
+        var turn = new object();
+        async Task Produce()
+        {
+            while (true)
+            {
+                Task<ApplyOutcome> answer;
+                lock (turn)
+                {
+                    if (next == events.Count) return;
+                    var e = events[next++];
+                    if (e.At > clock.Now) clock.Now = e.At;
+                    answer = queue.SubmitAsync(e, ct); // queued before SubmitAsync first awaits, i.e. inside the turn
+                }
+                await answer;
+                Interlocked.Increment(ref done);
+            }
+        }
+        var producers = Task.WhenAll(Enumerable.Range(0, Producers).Select(_ => Task.Run(Produce, ct)));
+        while (await Task.WhenAny(producers, Task.Delay(TimeSpan.FromSeconds(10), ct)) != producers)
+        {
+            var stats = queue.Stats;
+            log.WriteLine($"bench: ingest {Volatile.Read(ref done)}/{events.Count} events, {Volatile.Read(ref done) / Math.Max(watch.Elapsed.TotalSeconds, 0.001):N0} events/s, " +
+                          $"batches avg {stats.AverageBatch:N0} max {stats.MaxBatch}");
+        }
+        await producers;
     }
 
     private static async Task SetUpCatalogueAsync(IServiceProvider sp, IDbContextFactory<LianDongDbContext> dbs, MovingClock clock, DateTimeOffset start, CancellationToken ct)

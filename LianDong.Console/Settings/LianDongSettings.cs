@@ -17,8 +17,8 @@ public sealed record JobsSettings(bool Enabled, TimeOnly NightlyAt);
 /// <summary><c>Demo:*</c>: demo data on the first run (issue 4).</summary>
 public sealed record DemoSettings(bool SeedOnFirstRun, int Members);
 
-/// <summary><c>Api:*</c>: storefront API limits (issues 4 and 8).</summary>
-public sealed record ApiSettings(long MaxBodyBytes, int PermitsPerMinute);
+/// <summary><c>Api:*</c>: storefront API limits (issues 4 and 8) and the largest batch of engine events committed at once (issue 7).</summary>
+public sealed record ApiSettings(long MaxBodyBytes, int PermitsPerMinute, int MaxWriteBatch = 400);
 
 /// <summary>Start-up stops with this when a setting is missing or does not parse; the message names every bad setting.</summary>
 public sealed class InvalidSettingsException(IReadOnlyList<string> problems)

@@ -17,6 +17,7 @@ public static class SettingsDefaults
         ["Demo:Members"] = "2000",
         ["Api:MaxBodyBytes"] = "65536",
         ["Api:RateLimit:PermitsPerMinute"] = "600",
+        ["Api:MaxWriteBatch"] = "400",
     };
 
     public static IEnumerable<KeyValuePair<string, string?>> AsConfiguration() =>

@@ -80,7 +80,8 @@ public static class SettingsLoader
             cs,
             new JobsSettings(Bool("Jobs:Enabled"), TimeOfDay("Jobs:NightlyAt")),
             new DemoSettings(Bool("Demo:SeedOnFirstRun"), (int)Long("Demo:Members", 0, 10_000_000)),
-            new ApiSettings(Long("Api:MaxBodyBytes", 1024, 1L << 30), (int)Long("Api:RateLimit:PermitsPerMinute", 1, 1_000_000)));
+            new ApiSettings(Long("Api:MaxBodyBytes", 1024, 1L << 30), (int)Long("Api:RateLimit:PermitsPerMinute", 1, 1_000_000),
+                (int)Long("Api:MaxWriteBatch", 1, 10_000)));
 
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
         return settings;
