@@ -21,7 +21,7 @@ public sealed class EngineWriteQueue : IAsyncDisposable, IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TimeSpan _drainTimeout;
     private readonly Task _writer;
-    private long _batches, _events, _fallbackBatches, _queued;
+    private long _batches, _events, _fallbackBatches, _queued, _submitted;
     private int _maxBatchFormed, _disposed;
 
     /// <param name="gate">When given, each batch holds it while it is applied, so this process's other writes (payout
@@ -43,6 +43,9 @@ public sealed class EngineWriteQueue : IAsyncDisposable, IDisposable
     /// <summary>Events submitted and not yet taken into a batch (cancelled ones included until the writer skips them).</summary>
     public long Queued => Interlocked.Read(ref _queued);
 
+    /// <summary>Events accepted into the queue since it started.</summary>
+    public long Submitted => Interlocked.Read(ref _submitted);
+
     public EngineWriteQueueStats Stats => new(Interlocked.Read(ref _batches), Interlocked.Read(ref _events),
         Volatile.Read(ref _maxBatchFormed), Interlocked.Read(ref _fallbackBatches));
 
@@ -62,6 +65,7 @@ public sealed class EngineWriteQueue : IAsyncDisposable, IDisposable
             Interlocked.Decrement(ref _queued);
             throw new EngineWriteQueueClosedException();
         }
+        Interlocked.Increment(ref _submitted);
         if (!ct.CanBeCanceled) return await s.Task;
         await using (ct.Register(static (state, token) => ((Submission)state!).TryWithdraw(token), s))
             return await s.Task;
