@@ -71,39 +71,57 @@ public sealed class EngineWriteQueue : IAsyncDisposable, IDisposable
             return await s.Task;
     }
 
+    /// <summary>
+    /// Completes when every event queued before this call has been committed or refused. A check that finds a member or
+    /// an order missing waits for this and looks again, so a write that depends on one still in the queue (sent without
+    /// waiting for its answer) is not refused for arriving while that one was queued.
+    /// </summary>
+    public Task FlushAsync(CancellationToken ct = default)
+    {
+        var barrier = new Submission(null);
+        Interlocked.Increment(ref _queued);
+        if (_queue.Writer.TryWrite(barrier)) return barrier.Task.WaitAsync(ct);
+        Interlocked.Decrement(ref _queued);
+        return Task.CompletedTask; // closed: what was queued is applied or failed by the time anyone looks again
+    }
+
     private async Task WriteLoopAsync()
     {
         var batch = new List<Submission>(MaxBatch);
+        var barriers = new List<Submission>();
         var reader = _queue.Reader;
         try
         {
             while (await reader.WaitToReadAsync(_stop.Token))
             {
                 batch.Clear();
+                barriers.Clear();
                 while (batch.Count < MaxBatch && reader.TryRead(out var s))
                 {
                     Interlocked.Decrement(ref _queued);
-                    if (s.TryTake()) batch.Add(s);
+                    if (s.IsBarrier) barriers.Add(s);
+                    else if (s.TryTake()) batch.Add(s);
                 }
                 if (batch.Count > 0) await ApplyAsync(batch);
+                foreach (var b in barriers) b.Complete(ApplyOutcome.Applied);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
-            foreach (var s in batch) s.Fail(new EngineWriteQueueClosedException());
+            foreach (var s in batch.Concat(barriers)) s.Fail(new EngineWriteQueueClosedException());
         }
         catch (Exception e)
         {
             // ApplyAsync completes every submitter itself; reaching here is a bug in this loop. Fail everyone rather than hang them.
             _log?.LogCritical(e, "The engine write queue stopped");
             _queue.Writer.TryComplete();
-            foreach (var s in batch) s.Fail(e);
+            foreach (var s in batch.Concat(barriers)) s.Fail(e);
         }
         // Whatever is left after a hard stop was never applied.
         while (reader.TryRead(out var left))
         {
             Interlocked.Decrement(ref _queued);
-            if (left.TryTake()) left.Fail(new EngineWriteQueueClosedException());
+            if (left.IsBarrier || left.TryTake()) left.Fail(new EngineWriteQueueClosedException());
         }
     }
 
@@ -119,7 +137,7 @@ public sealed class EngineWriteQueue : IAsyncDisposable, IDisposable
         IReadOnlyList<ApplyOutcome> outcomes;
         try
         {
-            outcomes = await _engine.ApplyBatchAsync(batch.Select(s => s.Event).ToList(), stop);
+            outcomes = await _engine.ApplyBatchAsync(batch.Select(s => s.Event!).ToList(), stop);
         }
         catch (Exception e) when (batch.Count == 1 || stop.IsCancellationRequested)
         {
@@ -135,7 +153,7 @@ public sealed class EngineWriteQueue : IAsyncDisposable, IDisposable
             foreach (var s in batch)
             {
                 if (stop.IsCancellationRequested) { s.Fail(new EngineWriteQueueClosedException()); continue; }
-                try { s.Complete(await _engine.ApplyAsync(s.Event, stop)); }
+                try { s.Complete(await _engine.ApplyAsync(s.Event!, stop)); }
                 catch (Exception one) { s.Fail(stop.IsCancellationRequested ? new EngineWriteQueueClosedException() : one); }
             }
             return;
@@ -172,13 +190,15 @@ public sealed class EngineWriteQueue : IAsyncDisposable, IDisposable
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private sealed class Submission(EngineEvent e)
+    /// <summary>An event to apply, or (no event) a barrier that completes once everything queued before it is done.</summary>
+    private sealed class Submission(EngineEvent? e)
     {
         private const int Waiting = 0, Taken = 1, Withdrawn = 2;
         private readonly TaskCompletionSource<ApplyOutcome> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _state;
 
-        public EngineEvent Event { get; } = e;
+        public EngineEvent? Event { get; } = e;
+        public bool IsBarrier => Event is null;
         public Task<ApplyOutcome> Task => _done.Task;
 
         /// <summary>The writer takes the event; from now on it will be applied (or refused) and the outcome reported.</summary>
@@ -191,7 +211,12 @@ public sealed class EngineWriteQueue : IAsyncDisposable, IDisposable
         }
 
         public void Complete(ApplyOutcome outcome) => _done.TrySetResult(outcome);
-        public void Fail(Exception e) => _done.TrySetException(e);
+        public void Fail(Exception e)
+        {
+            // A barrier only says "what was ahead is done"; after a stop nothing ahead is pending either.
+            if (IsBarrier) _done.TrySetResult(ApplyOutcome.Applied);
+            else _done.TrySetException(e);
+        }
     }
 }
 

@@ -154,7 +154,9 @@ public sealed class StorefrontService(
             }
             else
             {
-                if (!await db.Members.AnyAsync(m => m.ExternalId == memberId, ct))
+                // A registration sent just before (without waiting for its answer) may still be in the write queue.
+                if (!await db.Members.AnyAsync(m => m.ExternalId == memberId, ct)
+                    && !await AfterQueuedWritesAsync(() => db.Members.AnyAsync(m => m.ExternalId == memberId, ct), ct))
                     throw ApiProblemException.Unprocessable("memberId", $"unknown member \"{memberId}\"");
                 if (kind == "pack")
                 {
@@ -190,9 +192,12 @@ public sealed class StorefrontService(
         var refundedAt = body.RequiredInstant("refundedAt");
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
-            var order = await db.Orders.AsNoTracking().Where(o => o.ExternalId == orderId)
+            var find = () => db.Orders.AsNoTracking().Where(o => o.ExternalId == orderId)
                 .Select(o => new { o.PaidAt, Pack = db.GiftPacks.Where(p => p.Id == o.PackId).Select(p => new { p.Code, p.MerchantId }).FirstOrDefault() })
-                .FirstOrDefaultAsync(ct) ?? throw ApiProblemException.NotFound("orderId", $"unknown order \"{orderId}\"");
+                .FirstOrDefaultAsync(ct);
+            // An order sent just before (without waiting for its answer) may still be in the write queue.
+            var order = await find() ?? await AfterQueuedWritesAsync(find, ct)
+                ?? throw ApiProblemException.NotFound("orderId", $"unknown order \"{orderId}\"");
             if (order.Pack is not null) RequirePackScope(caller, order.Pack.MerchantId, order.Pack.Code);
             if (refundedAt < order.PaidAt)
                 throw ApiProblemException.Unprocessable("refundedAt", $"refundedAt {refundedAt:O} is before the payment at {Local(order.PaidAt):O}");
@@ -280,6 +285,13 @@ public sealed class StorefrontService(
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /// <summary>Looks again once every event queued before now has been committed or refused.</summary>
+    private async Task<T> AfterQueuedWritesAsync<T>(Func<Task<T>> look, CancellationToken ct)
+    {
+        await writes.FlushAsync(ct);
+        return await look();
+    }
 
     private static void RequirePackScope(ApiCaller caller, long packMerchantId, string packCode)
     {

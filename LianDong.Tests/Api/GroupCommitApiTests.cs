@@ -71,10 +71,7 @@ public class GroupCommitApiTests
         // batches are large and mixed and the refused requests sit inside them.
         var submittedBefore = queue.Submitted;
         (Call Call, int Status, JsonNode? Body)[] results;
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var holder = gate.RunAsync(async () => { held.SetResult(); await release.Task; return 0; }, CancellationToken.None);
-        await held.Task;
+        var hold = await HoldAsync(gate);
         var sending = Task.WhenAll(wave.Select(async call =>
         {
             var (status, body) = await client.PostAsync("/api/v1/orders", call.Body);
@@ -83,8 +80,7 @@ public class GroupCommitApiTests
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
             while (queue.Submitted - submittedBefore < wave.Count && !sending.IsCompleted) await Task.Delay(10, timeout.Token);
         Assert.False(sending.IsCompleted, "no request may be answered before its batch committed");
-        release.SetResult();
-        await holder;
+        await hold.DisposeAsync();
         results = await sending;
 
         var stats = queue.Stats;
@@ -180,6 +176,77 @@ public class GroupCommitApiTests
         await using var db = await host.Get<IDbContextFactory<LianDongDbContext>>().CreateDbContextAsync();
         Assert.Equal(201, await db.Members.CountAsync());
         Assert.Equal(200, (await client.GetAsync2("/api/v1/members/R")).Body!["teamSize"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_write_sent_without_waiting_for_the_one_it_depends_on_waits_for_it_in_the_queue()
+    {
+        await using var host = await ApiHost.StartAsync();
+        var client = await host.ClientAsync();
+        await client.PutPackAsync("GP499", "M1");
+        await client.JoinAsync("R", null, T0);
+        var queue = host.Get<EngineWriteQueue>();
+        var gate = host.Get<ApiWriteGate>();
+
+        // A registration is in the writer's hands (not committed) when the order for that member is checked.
+        Task<(int Status, JsonNode? Body)> register, order;
+        await using (await HoldAsync(gate))
+        {
+            var before = queue.Submitted;
+            register = client.PostAsync("/api/v1/members", new { memberId = "p1", referrerId = "R", registeredAt = T0.AddMinutes(30) });
+            await WaitUntilAsync(() => queue.Submitted == before + 1 && queue.Queued == 0);
+            order = client.PostAsync("/api/v1/orders", new { orderId = "op1", memberId = "p1", kind = "pack", packCode = "GP499", paidAt = T0.AddMinutes(31) });
+            await WaitUntilAsync(() => queue.Queued == 1); // the order's check found no p1 and waits behind the registration
+            Assert.False(register.IsCompleted || order.IsCompleted);
+        }
+        Assert.Equal(201, (await register).Status);
+        var (status, body) = await order;
+        Assert.True(status == 201, body?.ToJsonString());
+        Assert.True((bool)body!["qualifying"]!);
+
+        // The same for a refund of an order still in the queue.
+        Task<(int Status, JsonNode? Body)> pay, refund;
+        await using (await HoldAsync(gate))
+        {
+            var before = queue.Submitted;
+            pay = client.PostAsync("/api/v1/orders", new { orderId = "rt1", memberId = "R", kind = "retail", amountFen = 5000, paidAt = T0.AddHours(1) });
+            await WaitUntilAsync(() => queue.Submitted == before + 1 && queue.Queued == 0);
+            refund = client.PostAsync("/api/v1/orders/rt1/refund", new { refundedAt = T0.AddHours(2) });
+            await WaitUntilAsync(() => queue.Queued == 1);
+        }
+        Assert.Equal(201, (await pay).Status);
+        Assert.Equal(201, (await refund).Status);
+
+        // Nothing queued ahead: an unknown member is still 422 and an unknown order still 404.
+        var (s422, p422) = await client.PostAsync("/api/v1/orders", new { orderId = "ox", memberId = "nobody", kind = "retail", amountFen = 1, paidAt = T0.AddHours(3) });
+        Assert.Equal(422, s422);
+        Assert.Equal("memberId", (string?)p422!["field"]);
+        Assert.Equal(404, (await client.PostAsync("/api/v1/orders/nothing/refund", new { refundedAt = T0.AddHours(3) })).Status);
+    }
+
+    private sealed class Held(TaskCompletionSource release, Task holder) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            release.TrySetResult();
+            await holder;
+        }
+    }
+
+    /// <summary>Holds the API write gate (as a pack write would), so the writer's next batch waits for it.</summary>
+    private static async Task<Held> HoldAsync(ApiWriteGate gate)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holder = gate.RunAsync(async () => { held.SetResult(); await release.Task; return 0; }, CancellationToken.None);
+        await held.Task;
+        return new Held(release, holder);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition()) await Task.Delay(5, timeout.Token);
     }
 
     private static async Task<string> SnapshotAsync(ApiHost h)
