@@ -179,12 +179,16 @@ public sealed class EngineWriteQueue : IAsyncDisposable, IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _queue.Writer.TryComplete();
-        if (await Task.WhenAny(_writer, Task.Delay(_drainTimeout)) != _writer)
+        try
+        {
+            await _writer.WaitAsync(_drainTimeout);
+        }
+        catch (TimeoutException)
         {
             _log?.LogWarning("The engine write queue did not drain in {Timeout}; failing the {Count} events still queued", _drainTimeout, Queued);
             await _stop.CancelAsync();
+            await _writer;
         }
-        await _writer;
         _stop.Dispose();
     }
 
