@@ -49,7 +49,11 @@ public class EngineUnitOfWorkTests
     private static async Task<int> RowsAsync(EngineTestHost h, string table)
     {
         await using var db = await h.Db.CreateDbContextAsync();
-        return await db.Database.SqlQueryRaw<int>($"SELECT COUNT(*) AS \"Value\" FROM \"{table}\"").SingleAsync();
+        var c = db.Database.GetDbConnection();
+        await c.OpenAsync();
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT COUNT(*) FROM \"{table}\""; // table names from the fixed list above
+        return Convert.ToInt32(await cmd.ExecuteScalarAsync());
     }
 
     /// <summary>
