@@ -21,6 +21,8 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
     /// <summary>Test seam: called after each committed step (date, step). Throwing here simulates a crash between steps.</summary>
     internal Func<DateOnly, int, Task>? AfterStepForTests { get; set; }
 
+    private readonly LedgerTotalsService totals = new(dbFactory, time);
+
     /// <summary>This process's name on the run rows it works on (tests set another to play a second process).</summary>
     internal string Runner { get; set; } = RunnerIdentity.Current;
 
@@ -30,6 +32,15 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
         if (PlatformTime.EndOfLocalDay(businessDate) > now)
             throw new EngineRuleException($"business date {businessDate:yyyy-MM-dd} has not ended yet in {PlatformTime.Zone.Id}");
 
+        var summaries = await RunDatesAsync(businessDate, actor, ct);
+        // Fold what the run moved (and the day's postings) into the dashboard's ledger totals.
+        if (summaries.Any(s => s is { AlreadyCompleted: false, HeldByAnotherRunner: false }))
+            await totals.RefreshAsync(ct);
+        return summaries;
+    }
+
+    private async Task<List<NightlyRunSummary>> RunDatesAsync(DateOnly businessDate, string actor, CancellationToken ct)
+    {
         var summaries = new List<NightlyRunSummary>();
         var dates = await DatesToRunAsync(businessDate, ct);
         foreach (var planned in await PlanBlocksAsync(dates, businessDate, ct))
