@@ -337,11 +337,11 @@ public sealed class BenchRunner(TextWriter log)
     {
         ["ingestEventsPerSecond"] = "each event costs about a dozen small EF Core round trips plus SaveChanges with read-back; CPU in EF, not SQLite",
         ["ingestVsRawRatio"] = "same cause: the engine's per-row cost is EF materialization and change tracking, the raw baseline is one prepared statement",
-        ["nightlySeconds"] = "a catch-up runs the set-based steps once per date, each scanning the pending entries up to that date",
+        ["nightlySeconds"] = "a catch-up runs each step once over the missed dates (one transaction per step); the time is the status moves and index updates of the entries it settles, plus the first fold of the whole ledger into the dashboard totals",
         ["queryP95Ms"] = "see docs/performance.md; the queries are index seeks, a miss points at load on the machine",
-        ["dashboardMs"] = "the dashboard figures sum the whole ledger and all orders on every refresh (linear in ledger rows)",
+        ["dashboardMs"] = "the dashboard reads the ledger totals plus the entries and moves since the last nightly run; a miss points at a large tail (no nightly run since many postings or moves)",
         ["exportSeconds"] = "the export streams rows; a miss points at load on the machine",
-        ["exportPeakWorkingSetMb"] = "the export streams rows; a miss points at the OpenXml package buffering",
+        ["exportPeakWorkingSetMb"] = "the export streams rows through XlsxStreamWriter (a zip entry per sheet); a miss points at buffering in the writer",
     };
 
     /// <summary>Each target of issue 7 with the measured figure and whether it is met (the figures are for N = 1,000,000).</summary>
