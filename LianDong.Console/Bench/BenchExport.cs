@@ -64,6 +64,7 @@ public static class BenchExport
 
         var file = Path.Combine(Path.GetTempPath(), $"bench-export-{Guid.NewGuid():N}.xlsx");
         var watch = Stopwatch.StartNew();
+        var cpu = BenchRunner.CpuSeconds();
         var written = 0;
         var read = 0;
         long bytes;
@@ -92,7 +93,7 @@ public static class BenchExport
         var seconds = watch.Elapsed.TotalSeconds;
         return new JsonObject
         {
-            ["rows"] = written, ["batchesRead"] = read, ["seconds"] = BenchRunner.Round(seconds),
+            ["rows"] = written, ["batchesRead"] = read, ["seconds"] = BenchRunner.Round(seconds), ["cpuSeconds"] = BenchRunner.Round(BenchRunner.CpuSeconds() - cpu),
             ["peakWorkingSetMb"] = BenchRunner.PeakMb(), ["fileMb"] = BenchRunner.Round(bytes / 1048576.0),
         };
     }

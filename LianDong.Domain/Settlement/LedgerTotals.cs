@@ -136,12 +136,14 @@ public sealed class LedgerTotalsService(IDbContextFactory<LianDongDbContext> dbF
 
         var revenue = (await db.PackOrderTotals.AsNoTracking().ToListAsync(ct)).ToDictionary(p => p.PackId, p => p.PriceFen);
         void Add(long packId, long fen) => revenue[packId] = revenue.GetValueOrDefault(packId) + fen;
-        var refunded = await db.Orders.AsNoTracking().Where(o => o.RefundedAt != null && o.Id <= mark.OrderId && o.Kind == OrderKind.Pack && o.PackId != null)
-            .GroupBy(o => o.PackId!.Value).Select(g => new { PackId = g.Key, Fen = g.Sum(o => o.PriceFen) }).ToListAsync(ct);
-        foreach (var r in refunded) Add(r.PackId, -r.Fen);
-        var newer = await db.Orders.AsNoTracking().Where(o => o.Id > mark.OrderId && o.RefundedAt == null && o.Kind == OrderKind.Pack && o.PackId != null)
-            .GroupBy(o => o.PackId!.Value).Select(g => new { PackId = g.Key, Fen = g.Sum(o => o.PriceFen) }).ToListAsync(ct);
-        foreach (var n in newer) Add(n.PackId, n.Fen);
+        // Row lists, not GROUP BY: grouped, SQLite's planner (no ANALYZE statistics) prefers the PackId index to skip a
+        // sort and walks every order. As written, refunds use the RefundedAt index and the newer orders the key range.
+        var refunded = await db.Orders.AsNoTracking().Where(o => o.RefundedAt != null && o.Kind == OrderKind.Pack)
+            .Select(o => new { o.Id, o.PackId, o.PriceFen }).ToListAsync(ct);
+        foreach (var r in refunded.Where(r => r.Id <= mark.OrderId && r.PackId != null)) Add(r.PackId!.Value, -r.PriceFen);
+        var newer = await db.Orders.AsNoTracking().Where(o => o.Id > mark.OrderId)
+            .Select(o => new { o.Kind, o.PackId, Refunded = o.RefundedAt != null, o.PriceFen }).ToListAsync(ct);
+        foreach (var n in newer.Where(n => n is { Kind: OrderKind.Pack, Refunded: false, PackId: not null })) Add(n.PackId!.Value, n.PriceFen);
         await tx.CommitAsync(ct);
 
         return new LedgerTotals(totals.Where(t => t.Value.Item1 != 0).ToDictionary(t => t.Key, t => (t.Value.Item1, t.Value.Item2)), revenue,
@@ -170,15 +172,17 @@ public sealed class LedgerTotalsService(IDbContextFactory<LianDongDbContext> dbF
                              select new { g.Key.PostingDate, g.Key.Kind, g.Key.Status, g.Key.PackId, Count = g.LongCount(), Fen = g.Sum() }).ToListAsync(ct);
         foreach (var x in entries) Add(new(x.PostingDate, x.Kind, x.Status, x.PackId), x.Count, x.Fen);
 
+        if (entryFrom == 0) return result; // no aggregated entries yet: no move can apply to one
         var moves = await (from c in db.LedgerStatusChanges.AsNoTracking()
                            where c.Id > changeFrom && c.Id <= changeTo
                            join e in db.LedgerEntries on c.EntryId equals e.Id
-                           where e.Id <= entryFrom
                            join o in db.Orders on e.OrderId equals o.Id into os
                            from o in os.DefaultIfEmpty()
-                           group e.AmountFen by new { e.PostingDate, e.Kind, c.FromStatus, c.ToStatus, PackId = o == null ? null : o.PackId } into g
-                           select new { g.Key.PostingDate, g.Key.Kind, g.Key.FromStatus, g.Key.ToStatus, g.Key.PackId, Count = g.LongCount(), Fen = g.Sum() }).ToListAsync(ct);
-        foreach (var m in moves)
+                           // "entry ≤ entryFrom" is a group key, not a WHERE: as a WHERE, SQLite walks the EntryId index
+                           // over every change instead of the change key range.
+                           group e.AmountFen by new { e.PostingDate, e.Kind, c.FromStatus, c.ToStatus, PackId = o == null ? null : o.PackId, Old = e.Id <= entryFrom } into g
+                           select new { g.Key.PostingDate, g.Key.Kind, g.Key.FromStatus, g.Key.ToStatus, g.Key.PackId, g.Key.Old, Count = g.LongCount(), Fen = g.Sum() }).ToListAsync(ct);
+        foreach (var m in moves.Where(m => m.Old))
         {
             Add(new(m.PostingDate, m.Kind, m.FromStatus, m.PackId), -m.Count, -m.Fen);
             Add(new(m.PostingDate, m.Kind, m.ToStatus, m.PackId), m.Count, m.Fen);
