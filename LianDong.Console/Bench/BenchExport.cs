@@ -1,19 +1,18 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Spreadsheet;
+using LianDong.Console.Export;
+using LianDong.Domain.Engine;
+using LianDong.Domain.Persistence;
+using LianDong.Domain.Settlement;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace LianDong.Console.Bench;
 
 /// <summary>
-/// The export stage of <c>bench</c>. The finance branch's settlement exporter is not in main yet, so the bench measures
-/// the export it can do with what is in main: settlement lines (business date, member, entries, ¥ amount) streamed with
-/// DocumentFormat.OpenXml's <see cref="OpenXmlWriter"/> into an .xlsx, reading SQLite with a forward-only reader. When
-/// the database holds fewer lines than asked, it reads them again from the start until the row count is reached, so
-/// the file always has the same size. It runs in a child process (<c>bench --export-child DB --rows N</c>) that does only
-/// this, and reports its own peak working set.
+/// The export stage of <c>bench</c>: the finance settlement exporter's lines sheet (see <see cref="ExportAsync"/>) with
+/// the asked number of member lines. It runs in a child process (<c>bench --export-child DB --rows N</c>) that does only this, and reports its own
+/// peak working set.
 /// </summary>
 public static class BenchExport
 {
@@ -37,52 +36,56 @@ public static class BenchExport
         if (child.ExitCode != 0)
             return new JsonObject { ["notMeasured"] = $"the export child process exited with {child.ExitCode}: {(await stderr).Trim()}" };
         var result = JsonNode.Parse(await stdout)!.AsObject();
-        result["exporter"] = "bench's streaming OpenXmlWriter .xlsx of SettlementLines (finance's exporter is not in main)";
+        result["exporter"] = "finance's settlement export: XlsxStreamWriter lines sheet (ExportService.SettlementLineColumns) from SettlementQueryService.StreamLinesAsync, batches largest first";
         return result;
     }
 
-    /// <summary>The child's work: writes the file to a temp path (deleted afterwards) and returns rows, seconds, peak working set.</summary>
-    public static JsonObject Export(string dbPath, int rows)
+    /// <summary>The child's work (sync entry point for the verb): see <see cref="ExportAsync"/>.</summary>
+    public static JsonObject Export(string dbPath, int rows) => ExportAsync(dbPath, rows).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// One workbook of exactly <paramref name="rows"/> settlement lines, written the way the finance settlement export
+    /// writes its lines sheet (<see cref="ExportService.SettlementBatchAsync"/>): <see cref="XlsxStreamWriter"/> with
+    /// <see cref="ExportService.SettlementLineColumns"/>, rows from <see cref="SettlementQueryService.StreamLinesAsync"/>
+    /// as they stream, then the totals row. One business date holds fewer lines than that, so the sheet takes the
+    /// batches largest first (again from the largest when the database has fewer lines in all). The file goes to a temp
+    /// path and is deleted afterwards. Returns rows, batches read, seconds, peak working set and file size.
+    /// </summary>
+    public static async Task<JsonObject> ExportAsync(string dbPath, int rows)
     {
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = dbPath }.ToString();
+        await using var sp = new ServiceCollection().AddLianDongPersistence(connectionString).AddLianDongEngine().BuildServiceProvider();
+        var dbs = sp.GetRequiredService<IDbContextFactory<LianDongDbContext>>();
+        var settlements = sp.GetRequiredService<SettlementQueryService>();
+        List<long> batches;
+        await using (var db = await dbs.CreateDbContextAsync())
+            batches = await db.SettlementBatches.AsNoTracking().Where(b => b.MemberCount > 0)
+                .OrderByDescending(b => b.MemberCount).ThenBy(b => b.BusinessDate).Select(b => b.Id).ToListAsync();
+
         var file = Path.Combine(Path.GetTempPath(), $"bench-export-{Guid.NewGuid():N}.xlsx");
         var watch = Stopwatch.StartNew();
+        var cpu = BenchRunner.CpuSeconds();
         var written = 0;
+        var read = 0;
         long bytes;
         try
         {
-            using (var doc = SpreadsheetDocument.Create(file, SpreadsheetDocumentType.Workbook))
+            await using (var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var xlsx = new XlsxStreamWriter(output))
+            using (var sheet = xlsx.StartSheet("结算明细", ExportService.SettlementLineColumns))
             {
-                var wb = doc.AddWorkbookPart();
-                var ws = wb.AddNewPart<WorksheetPart>();
-                using (var w = OpenXmlWriter.Create(ws))
-                {
-                    w.WriteStartElement(new Worksheet());
-                    w.WriteStartElement(new SheetData());
-                    WriteRow(w, ["业务日期 Business date", "会员 Member", "姓名 Name", "条数 Entries", "金额 Amount (¥)"]);
-                    using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = dbPath, Mode = SqliteOpenMode.ReadOnly }.ToString());
-                    c.Open();
-                    while (written < rows)
+                while (written < rows && batches.Count > 0)
+                    foreach (var batch in batches)
                     {
-                        var before = written;
-                        using var cmd = c.CreateCommand();
-                        cmd.CommandText = "SELECT b.BusinessDate, m.ExternalId, m.Name, l.EntryCount, l.AmountFen FROM SettlementLines l " +
-                                          "JOIN SettlementBatches b ON b.Id = l.BatchId JOIN Members m ON m.Id = l.MemberId ORDER BY l.Id LIMIT $n";
-                        cmd.Parameters.AddWithValue("$n", rows - written);
-                        using var r = cmd.ExecuteReader();
-                        while (r.Read())
+                        read++;
+                        await foreach (var l in settlements.StreamLinesAsync(batch))
                         {
-                            var fen = r.GetInt64(4);
-                            WriteRow(w, [r.GetString(0), r.GetString(1), r.IsDBNull(2) ? "" : r.GetString(2)], r.GetInt32(3), fen / 100m);
-                            written++;
+                            sheet.WriteRow(l.MemberExternalId, l.MemberName, (long)l.EntryCount, l.AmountFen);
+                            if (++written == rows) break;
                         }
-                        if (written == before) break; // no settlement lines at all
+                        if (written == rows) break;
                     }
-                    w.WriteEndElement();
-                    w.WriteEndElement();
-                }
-                var sheets = wb.Workbook = new Workbook();
-                sheets.AppendChild(new Sheets(new Sheet { Id = wb.GetIdOfPart(ws), SheetId = 1, Name = "Settlement" }));
-                wb.Workbook.Save();
+                sheet.WriteTotals();
             }
             bytes = new FileInfo(file).Length;
         }
@@ -90,23 +93,8 @@ public static class BenchExport
         var seconds = watch.Elapsed.TotalSeconds;
         return new JsonObject
         {
-            ["rows"] = written, ["seconds"] = BenchRunner.Round(seconds), ["peakWorkingSetMb"] = BenchRunner.PeakMb(),
-            ["fileMb"] = BenchRunner.Round(bytes / 1048576.0),
+            ["rows"] = written, ["batchesRead"] = read, ["seconds"] = BenchRunner.Round(seconds), ["cpuSeconds"] = BenchRunner.Round(BenchRunner.CpuSeconds() - cpu),
+            ["peakWorkingSetMb"] = BenchRunner.PeakMb(), ["fileMb"] = BenchRunner.Round(bytes / 1048576.0),
         };
-    }
-
-    private static void WriteRow(OpenXmlWriter w, string[] texts, int? count = null, decimal? yuan = null)
-    {
-        w.WriteStartElement(new Row());
-        foreach (var t in texts)
-        {
-            w.WriteStartElement(new Cell { DataType = CellValues.InlineString });
-            w.WriteElement(new InlineString(new Text(t)));
-            w.WriteEndElement();
-        }
-        // Amount shown with two decimals from integer fen: fen / 100m is exact (display only, never stored).
-        if (count is { } n) w.WriteElement(new Cell(new CellValue(n)) { DataType = CellValues.Number });
-        if (yuan is { } y) w.WriteElement(new Cell(new CellValue(y)) { DataType = CellValues.Number });
-        w.WriteEndElement();
     }
 }

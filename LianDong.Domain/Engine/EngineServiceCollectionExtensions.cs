@@ -23,6 +23,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<RuleSetService>();
         services.TryAddSingleton<PackService>();
         services.TryAddSingleton<NightlyRunService>();
+        services.TryAddSingleton<LedgerTotalsService>();
         services.TryAddSingleton<SupportFundService>();
         services.TryAddSingleton<LedgerService>();
         services.TryAddSingleton<LedgerQueryService>();

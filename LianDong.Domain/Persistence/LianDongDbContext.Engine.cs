@@ -24,4 +24,7 @@ public partial class LianDongDbContext
     public DbSet<SettlementBatch> SettlementBatches => Set<SettlementBatch>();
     public DbSet<SettlementLine> SettlementLines => Set<SettlementLine>();
     public DbSet<WithheldReward> WithheldRewards => Set<WithheldReward>();
+    public DbSet<LedgerDailyTotal> LedgerDailyTotals => Set<LedgerDailyTotal>();
+    public DbSet<PackOrderTotal> PackOrderTotals => Set<PackOrderTotal>();
+    public DbSet<LedgerTotalsWatermark> LedgerTotalsWatermarks => Set<LedgerTotalsWatermark>();
 }

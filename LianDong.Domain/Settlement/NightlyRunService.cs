@@ -21,6 +21,8 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
     /// <summary>Test seam: called after each committed step (date, step). Throwing here simulates a crash between steps.</summary>
     internal Func<DateOnly, int, Task>? AfterStepForTests { get; set; }
 
+    private readonly LedgerTotalsService totals = new(dbFactory, time);
+
     /// <summary>This process's name on the run rows it works on (tests set another to play a second process).</summary>
     internal string Runner { get; set; } = RunnerIdentity.Current;
 
@@ -30,15 +32,94 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
         if (PlatformTime.EndOfLocalDay(businessDate) > now)
             throw new EngineRuleException($"business date {businessDate:yyyy-MM-dd} has not ended yet in {PlatformTime.Zone.Id}");
 
+        var summaries = await RunDatesAsync(businessDate, actor, ct);
+        // Fold what the run moved (and the day's postings) into the dashboard's ledger totals.
+        if (summaries.Any(s => s is { AlreadyCompleted: false, HeldByAnotherRunner: false }))
+            await totals.RefreshAsync(ct);
+        return summaries;
+    }
+
+    private async Task<List<NightlyRunSummary>> RunDatesAsync(DateOnly businessDate, string actor, CancellationToken ct)
+    {
         var summaries = new List<NightlyRunSummary>();
-        foreach (var date in await DatesToRunAsync(businessDate, ct))
+        var dates = await DatesToRunAsync(businessDate, ct);
+        foreach (var planned in await PlanBlocksAsync(dates, businessDate, ct))
         {
-            var summary = await RunOneAsync(date, actor, ct);
-            summaries.Add(summary);
-            // Dates run in order: while another process works on this one, the later ones wait for its next run.
-            if (summary.HeldByAnotherRunner) break;
+            // Claim the block's dates in order (each run row is that date's lock), then run the claimed dates together.
+            var block = new List<ClaimedRun>();
+            foreach (var date in planned)
+            {
+                var (runId, held) = await StartOrResumeAsync(date, actor, ct);
+                if (runId is null)
+                {
+                    // Not ours (another runner holds or finished it): run what this runner holds before it, then report it.
+                    if (!await RunBlockAsync(block, summaries, ct)) return summaries;
+                    block.Clear();
+                    if (held)
+                    {
+                        // Dates run in order: while another process works on this one, the later ones wait for its next run.
+                        summaries.Add(new NightlyRunSummary(date, false, 0, 0, 0, 0, 0, 0, HeldByAnotherRunner: true));
+                        return summaries;
+                    }
+                    summaries.Add(await SummaryAsync(date, alreadyCompleted: true, ct));
+                    continue;
+                }
+                var claimed = new ClaimedRun(date, runId.Value, await StepReachedAsync(runId.Value, ct));
+                if (block.Count > 0 && (claimed.StepReached != block[0].StepReached || block[^1].Date.AddDays(1) != date))
+                {
+                    // The row moved since the plan was read (another runner worked on it): it starts a block of its own.
+                    bool ranToEnd;
+                    try { ranToEnd = await RunBlockAsync(block, summaries, ct); }
+                    catch
+                    {
+                        await MarkFailedAsync([claimed], "an earlier date of this catch-up failed", CancellationToken.None);
+                        throw;
+                    }
+                    if (!ranToEnd)
+                    {
+                        await MarkFailedAsync([claimed], "an earlier date of this catch-up was taken over", CancellationToken.None);
+                        return summaries;
+                    }
+                    block.Clear();
+                }
+                block.Add(claimed);
+            }
+            if (!await RunBlockAsync(block, summaries, ct)) return summaries;
         }
         return summaries;
+    }
+
+    private sealed record ClaimedRun(DateOnly Date, long Id, int StepReached);
+
+    /// <summary>
+    /// Splits the dates to run into blocks that run together: consecutive dates whose run rows stand at the same step
+    /// (no row yet counts as step 0). The requested date D always runs on its own, after the catch-up blocks, so a
+    /// catch-up of missed nights is one block and the night of D itself is another.
+    /// </summary>
+    private async Task<List<List<DateOnly>>> PlanBlocksAsync(List<DateOnly> dates, DateOnly target, CancellationToken ct)
+    {
+        if (dates.Count == 0) return [];
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var first = dates[0];
+        var steps = await db.NightlyRuns.AsNoTracking().Where(r => r.BusinessDate >= first && r.BusinessDate <= target)
+            .ToDictionaryAsync(r => r.BusinessDate, r => r.Outcome == NightlyRunOutcome.Completed ? -1 : r.StepReached, ct);
+        int StepOf(DateOnly d) => steps.TryGetValue(d, out var s) ? s : 0;
+        var blocks = new List<List<DateOnly>>();
+        foreach (var d in dates)
+        {
+            if (blocks.Count > 0 && d != target && blocks[^1][^1] != target
+                && blocks[^1][^1].AddDays(1) == d && StepOf(blocks[^1][^1]) == StepOf(d) && StepOf(d) >= 0)
+                blocks[^1].Add(d);
+            else
+                blocks.Add([d]);
+        }
+        return blocks;
+    }
+
+    private async Task<int> StepReachedAsync(long runId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.NightlyRuns.Where(r => r.Id == runId).Select(r => r.StepReached).FirstAsync(ct);
     }
 
     private async Task<List<DateOnly>> DatesToRunAsync(DateOnly target, CancellationToken ct)
@@ -62,41 +143,59 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
         return dates;
     }
 
-    private async Task<NightlyRunSummary> RunOneAsync(DateOnly date, string actor, CancellationToken ct)
+    /// <summary>
+    /// Runs the remaining steps of a block of consecutive dates whose rows this runner holds, all at the same step:
+    /// each step is one transaction for the whole block. Adds the dates' summaries; false when another runner took a
+    /// row over meanwhile (this runner stops there).
+    /// </summary>
+    private async Task<bool> RunBlockAsync(List<ClaimedRun> block, List<NightlyRunSummary> summaries, CancellationToken ct)
     {
-        var (runId, held) = await StartOrResumeAsync(date, actor, ct);
-        if (held) return new NightlyRunSummary(date, false, 0, 0, 0, 0, 0, 0, HeldByAnotherRunner: true);
-        if (runId is null) return await SummaryAsync(date, alreadyCompleted: true, ct);
+        if (block.Count == 0) return true;
+        var ids = block.Select(b => b.Id).ToList();
         try
         {
-            int step;
-            await using (var db = await dbFactory.CreateDbContextAsync(ct))
-                step = await db.NightlyRuns.Where(r => r.Id == runId).Select(r => r.StepReached).FirstAsync(ct);
-            for (step++; step <= NightlyRun.StepSettle; step++)
+            for (var step = block[0].StepReached + 1; step <= NightlyRun.StepSettle; step++)
             {
-                await RunStepAsync(runId.Value, date, step, ct);
-                if (AfterStepForTests is { } hook) await hook(date, step);
+                await RunStepAsync(block, step, ct);
+                if (AfterStepForTests is { } hook)
+                    foreach (var run in block) await hook(run.Date, step);
             }
-            await using (var db = await dbFactory.CreateDbContextAsync(ct))
-                await db.NightlyRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
-                    .SetProperty(r => r.Outcome, NightlyRunOutcome.Completed)
-                    .SetProperty(r => r.EndedAt, time.GetUtcNow())
-                    .SetProperty(r => r.Error, (string?)null), ct);
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await db.NightlyRuns.Where(r => ids.Contains(r.Id)).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Outcome, NightlyRunOutcome.Completed)
+                .SetProperty(r => r.EndedAt, time.GetUtcNow())
+                .SetProperty(r => r.Error, (string?)null), ct);
         }
         catch (Exception ex)
         {
-            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            var error = ex.Message.Length > 4000 ? ex.Message[..4000] : ex.Message;
-            // Only the runner that holds the row records its failure (a taken-over row is not ours to mark).
-            var marked = await db.NightlyRuns.Where(r => r.Id == runId && r.Runner == Runner).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Outcome, NightlyRunOutcome.Failed)
-                .SetProperty(r => r.EndedAt, time.GetUtcNow())
-                .SetProperty(r => r.Error, error), CancellationToken.None);
-            // Another runner took the row over meanwhile: its work stands (our step rolled back); this runner stops here.
-            if (marked == 0) return new NightlyRunSummary(date, false, 0, 0, 0, 0, 0, 0, HeldByAnotherRunner: true);
+            var marked = await MarkFailedAsync(block, ex.Message, CancellationToken.None);
+            // Another runner took the rows over meanwhile: its work stands (our step rolled back); this runner stops here.
+            if (marked == 0)
+            {
+                summaries.Add(new NightlyRunSummary(block[0].Date, false, 0, 0, 0, 0, 0, 0, HeldByAnotherRunner: true));
+                return false;
+            }
             throw;
         }
-        return await SummaryAsync(date, alreadyCompleted: false, ct);
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var rows = await db.NightlyRuns.AsNoTracking().Where(r => ids.Contains(r.Id)).OrderBy(r => r.BusinessDate).ToListAsync(ct);
+            summaries.AddRange(rows.Select(r => new NightlyRunSummary(r.BusinessDate, false, r.ExpiredTasks, r.ForfeitedEntries, r.ForfeitedFen,
+                r.ReleasedEntries, r.SettledEntries, r.SettledFen)));
+        }
+        return true;
+    }
+
+    /// <summary>Records a failure on the rows this runner still holds (a taken-over row is not ours to mark).</summary>
+    private async Task<int> MarkFailedAsync(IReadOnlyCollection<ClaimedRun> runs, string message, CancellationToken ct)
+    {
+        var ids = runs.Select(r => r.Id).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var error = message.Length > 4000 ? message[..4000] : message;
+        return await db.NightlyRuns.Where(r => ids.Contains(r.Id) && r.Runner == Runner).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Outcome, NightlyRunOutcome.Failed)
+            .SetProperty(r => r.EndedAt, time.GetUtcNow())
+            .SetProperty(r => r.Error, error), ct);
     }
 
     /// <summary>
@@ -139,103 +238,162 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
         return claimed == 1 ? (run.Id, false) : (null, true);
     }
 
-    private async Task RunStepAsync(long runId, DateOnly date, int step, CancellationToken ct)
+    /// <summary>
+    /// One step for a block of consecutive dates F..L, in one transaction, with the result of running the step for
+    /// each date in order: within a catch-up nothing is posted between the dates, so
+    /// <list type="bullet">
+    /// <item>step 1 expires an Open task on max(deadline, F) and forfeits a Frozen entry on the date its task expires
+    /// (on F when the task was already Expired or Cancelled);</item>
+    /// <item>step 2 releases every Completed task's Frozen entries on F (later dates find none);</item>
+    /// <item>step 3 settles a Pending entry on max(SettlesOn, F), into that date's batch.</item>
+    /// </list>
+    /// Each date's status changes, fund movements, batch and counters carry that date's run; every run row's
+    /// StepReached is advanced by compare-and-set in the same transaction. Plain SQL-92 apart from the
+    /// <c>'nightly:' || BusinessDate</c> actor, which relies on dates stored as ISO text (as the provider stores them).
+    /// </summary>
+    private async Task RunStepAsync(IReadOnlyList<ClaimedRun> block, int step, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var at = time.GetUtcNow();
         var atTicks = at.UtcTicks;
-        var actor = $"nightly:{date:yyyy-MM-dd}";
-        int expired = 0, forfeited = 0, released = 0, settled = 0;
-        long forfeitedFen = 0, settledFen = 0;
+        var first = block[0].Date;
+        var last = block[^1].Date;
+        var firstRun = block[0].Id;
+        var runOf = block.ToDictionary(b => b.Date, b => b.Id);
+        var counts = block.ToDictionary(b => b.Id, _ => new StepCounts());
 
         switch (step)
         {
             case NightlyRun.StepExpireAndForfeit:
             {
-                expired = await db.ChannelTasks.Where(t => t.Status == ChannelTaskStatus.Open && t.DeadlineDate <= date)
-                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, ChannelTaskStatus.Expired).SetProperty(t => t.ClosedAt, at), ct);
-                var toForfeit = db.LedgerEntries.Where(e => e.Status == EntryStatus.Frozen &&
-                    db.ChannelTasks.Any(t => t.Id == e.ChannelTaskId && (t.Status == ChannelTaskStatus.Expired || t.Status == ChannelTaskStatus.Cancelled)));
-                forfeitedFen = await toForfeit.SumAsync(e => e.AmountFen, ct);
-                // INSERT … SELECT has no LINQ form: record the moves and credit the fund set-based, with the same
-                // condition as the compare-and-set UPDATE that follows, inside this transaction. Plain SQL-92.
+                var due = await db.ChannelTasks.Where(t => t.Status == ChannelTaskStatus.Open && t.DeadlineDate <= last)
+                    .GroupBy(t => t.DeadlineDate).Select(g => new { Deadline = g.Key, Count = g.Count() }).ToListAsync(ct);
+                foreach (var d in due) counts[runOf[d.Deadline > first ? d.Deadline : first]].Expired += d.Count;
+                // The forfeits are recorded before the tasks move, so the date of each entry's run is its task's expiry
+                // date: max(deadline, F) for a task that expires now, F for one already Expired or Cancelled.
                 await db.Database.ExecuteSqlAsync($"""
                     INSERT INTO LedgerStatusChanges (EntryId, FromStatus, ToStatus, At, Actor, NightlyRunId)
-                    SELECT e.Id, {(int)EntryStatus.Frozen}, {(int)EntryStatus.Forfeited}, {atTicks}, {actor}, {runId}
+                    SELECT e.Id, {(int)EntryStatus.Frozen}, {(int)EntryStatus.Forfeited}, {atTicks}, 'nightly:' || r.BusinessDate, r.Id
                     FROM LedgerEntries e
-                    WHERE e.Status = {(int)EntryStatus.Frozen} AND e.ChannelTaskId IN
-                      (SELECT t.Id FROM ChannelTasks t WHERE t.Status IN ({(int)ChannelTaskStatus.Expired}, {(int)ChannelTaskStatus.Cancelled}))
+                    JOIN ChannelTasks t ON t.Id = e.ChannelTaskId
+                    JOIN NightlyRuns r ON r.BusinessDate = CASE WHEN t.Status = {(int)ChannelTaskStatus.Open} AND t.DeadlineDate > {first} THEN t.DeadlineDate ELSE {first} END
+                    WHERE e.Status = {(int)EntryStatus.Frozen}
+                      AND (t.Status IN ({(int)ChannelTaskStatus.Expired}, {(int)ChannelTaskStatus.Cancelled})
+                           OR (t.Status = {(int)ChannelTaskStatus.Open} AND t.DeadlineDate <= {last}))
+                    ORDER BY r.BusinessDate, e.Id
                     """, ct);
                 await db.Database.ExecuteSqlAsync($"""
                     INSERT INTO SupportFundMovements (Kind, AmountFen, LedgerEntryId, MemberId, At, Actor, NightlyRunId)
-                    SELECT {(int)FundMovementKind.Forfeit}, e.AmountFen, e.Id, e.BeneficiaryId, {atTicks}, {actor}, {runId}
+                    SELECT {(int)FundMovementKind.Forfeit}, e.AmountFen, e.Id, e.BeneficiaryId, {atTicks}, 'nightly:' || r.BusinessDate, r.Id
                     FROM LedgerEntries e
-                    WHERE e.Status = {(int)EntryStatus.Frozen} AND e.ChannelTaskId IN
-                      (SELECT t.Id FROM ChannelTasks t WHERE t.Status IN ({(int)ChannelTaskStatus.Expired}, {(int)ChannelTaskStatus.Cancelled}))
+                    JOIN ChannelTasks t ON t.Id = e.ChannelTaskId
+                    JOIN NightlyRuns r ON r.BusinessDate = CASE WHEN t.Status = {(int)ChannelTaskStatus.Open} AND t.DeadlineDate > {first} THEN t.DeadlineDate ELSE {first} END
+                    WHERE e.Status = {(int)EntryStatus.Frozen}
+                      AND (t.Status IN ({(int)ChannelTaskStatus.Expired}, {(int)ChannelTaskStatus.Cancelled})
+                           OR (t.Status = {(int)ChannelTaskStatus.Open} AND t.DeadlineDate <= {last}))
+                    ORDER BY r.BusinessDate, e.Id
                     """, ct);
-                forfeited = await toForfeit.ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EntryStatus.Forfeited), ct);
+                var ids = block.Select(b => (long?)b.Id).ToList();
+                var perRun = await db.SupportFundMovements.Where(m => ids.Contains(m.NightlyRunId) && m.Kind == FundMovementKind.Forfeit)
+                    .GroupBy(m => m.NightlyRunId).Select(g => new { Run = g.Key, Count = g.Count(), Fen = g.Sum(m => m.AmountFen) }).ToListAsync(ct);
+                foreach (var p in perRun) (counts[p.Run!.Value].Forfeited, counts[p.Run!.Value].ForfeitedFen) = (p.Count, p.Fen);
+
+                var expired = await db.ChannelTasks.Where(t => t.Status == ChannelTaskStatus.Open && t.DeadlineDate <= last)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, ChannelTaskStatus.Expired).SetProperty(t => t.ClosedAt, at), ct);
+                var forfeited = await db.LedgerEntries.Where(e => e.Status == EntryStatus.Frozen &&
+                        db.ChannelTasks.Any(t => t.Id == e.ChannelTaskId && (t.Status == ChannelTaskStatus.Expired || t.Status == ChannelTaskStatus.Cancelled)))
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EntryStatus.Forfeited), ct);
+                if (expired != counts.Values.Sum(c => c.Expired) || forfeited != counts.Values.Sum(c => c.Forfeited))
+                    throw new InvalidOperationException("nightly step 1 moved other rows than it recorded; the step rolls back");
                 break;
             }
             case NightlyRun.StepRelease:
             {
-                var toRelease = db.LedgerEntries.Where(e => e.Status == EntryStatus.Frozen &&
-                    db.ChannelTasks.Any(t => t.Id == e.ChannelTaskId && t.Status == ChannelTaskStatus.Completed));
+                // Tasks do not complete between the dates of a catch-up: the first date releases them all.
+                var actor = ActorFor(first);
                 await db.Database.ExecuteSqlAsync($"""
                     INSERT INTO LedgerStatusChanges (EntryId, FromStatus, ToStatus, At, Actor, NightlyRunId)
-                    SELECT e.Id, {(int)EntryStatus.Frozen}, {(int)EntryStatus.Pending}, {atTicks}, {actor}, {runId}
+                    SELECT e.Id, {(int)EntryStatus.Frozen}, {(int)EntryStatus.Pending}, {atTicks}, {actor}, {firstRun}
                     FROM LedgerEntries e
                     WHERE e.Status = {(int)EntryStatus.Frozen} AND e.ChannelTaskId IN
                       (SELECT t.Id FROM ChannelTasks t WHERE t.Status = {(int)ChannelTaskStatus.Completed})
                     """, ct);
-                released = await toRelease.ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EntryStatus.Pending), ct);
+                counts[firstRun].Released = await db.LedgerEntries.Where(e => e.Status == EntryStatus.Frozen &&
+                        db.ChannelTasks.Any(t => t.Id == e.ChannelTaskId && t.Status == ChannelTaskStatus.Completed))
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EntryStatus.Pending), ct);
                 break;
             }
             case NightlyRun.StepSettle:
             {
-                var batch = new SettlementBatch(date, runId, at);
-                db.SettlementBatches.Add(batch);
+                db.SettlementBatches.AddRange(block.Select(b => new SettlementBatch(b.Date, b.Id, at)));
                 await db.SaveChangesAsync(ct);
-                // The DateOnly parameter is bound through the provider's DateOnly mapping, as the column is stored.
+                // DateOnly parameters are bound through the provider's DateOnly mapping, as the columns are stored.
                 await db.Database.ExecuteSqlAsync($"""
                     INSERT INTO LedgerStatusChanges (EntryId, FromStatus, ToStatus, At, Actor, NightlyRunId)
-                    SELECT e.Id, {(int)EntryStatus.Pending}, {(int)EntryStatus.Available}, {atTicks}, {actor}, {runId}
+                    SELECT e.Id, {(int)EntryStatus.Pending}, {(int)EntryStatus.Available}, {atTicks}, 'nightly:' || r.BusinessDate, r.Id
                     FROM LedgerEntries e
-                    WHERE e.Status = {(int)EntryStatus.Pending} AND e.SettlesOn <= {date}
+                    JOIN NightlyRuns r ON r.BusinessDate = CASE WHEN e.SettlesOn < {first} THEN {first} ELSE e.SettlesOn END
+                    WHERE e.Status = {(int)EntryStatus.Pending} AND e.SettlesOn <= {last}
                     """, ct);
-                settled = await db.LedgerEntries.Where(e => e.Status == EntryStatus.Pending && e.SettlesOn <= date)
+                var settled = await db.LedgerEntries.Where(e => e.Status == EntryStatus.Pending && e.SettlesOn <= last)
                     .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EntryStatus.Available), ct);
                 await db.Database.ExecuteSqlAsync($"""
                     INSERT INTO SettlementLines (BatchId, MemberId, EntryCount, AmountFen)
-                    SELECT {batch.Id}, e.BeneficiaryId, COUNT(*), SUM(e.AmountFen)
-                    FROM LedgerStatusChanges c JOIN LedgerEntries e ON e.Id = c.EntryId
-                    WHERE c.NightlyRunId = {runId} AND c.ToStatus = {(int)EntryStatus.Available}
-                    GROUP BY e.BeneficiaryId
+                    SELECT b.Id, e.BeneficiaryId, COUNT(*), SUM(e.AmountFen)
+                    FROM SettlementBatches b
+                    JOIN LedgerStatusChanges c ON c.NightlyRunId = b.NightlyRunId AND c.ToStatus = {(int)EntryStatus.Available}
+                    JOIN LedgerEntries e ON e.Id = c.EntryId
+                    WHERE b.BusinessDate >= {first} AND b.BusinessDate <= {last}
+                    GROUP BY b.Id, e.BeneficiaryId
+                    ORDER BY b.Id, e.BeneficiaryId
                     """, ct);
-                var totals = await db.SettlementLines.Where(l => l.BatchId == batch.Id)
-                    .GroupBy(_ => 1).Select(g => new { Members = g.Count(), Entries = g.Sum(l => l.EntryCount), Fen = g.Sum(l => l.AmountFen) })
-                    .FirstOrDefaultAsync(ct);
-                settledFen = totals?.Fen ?? 0;
-                await db.SettlementBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
-                    .SetProperty(b => b.MemberCount, totals == null ? 0 : totals.Members)
-                    .SetProperty(b => b.EntryCount, totals == null ? 0 : totals.Entries)
-                    .SetProperty(b => b.TotalFen, settledFen), ct);
+                var totals = await db.SettlementLines.Join(db.SettlementBatches, l => l.BatchId, b => b.Id, (l, b) => new { b.BusinessDate, b.NightlyRunId, l.EntryCount, l.AmountFen })
+                    .Where(x => x.BusinessDate >= first && x.BusinessDate <= last)
+                    .GroupBy(x => x.NightlyRunId)
+                    .Select(g => new { Run = g.Key, Members = g.Count(), Entries = g.Sum(x => x.EntryCount), Fen = g.Sum(x => x.AmountFen) })
+                    .ToListAsync(ct);
+                foreach (var run in block)
+                {
+                    var t = totals.FirstOrDefault(x => x.Run == run.Id);
+                    var (members, entries, fen) = t is null ? (0, 0, 0L) : (t.Members, t.Entries, t.Fen);
+                    (counts[run.Id].Settled, counts[run.Id].SettledFen) = (entries, fen);
+                    if (entries == 0) continue; // the batch was inserted with zero totals
+                    await db.SettlementBatches.Where(b => b.NightlyRunId == run.Id).ExecuteUpdateAsync(s => s
+                        .SetProperty(b => b.MemberCount, members)
+                        .SetProperty(b => b.EntryCount, entries)
+                        .SetProperty(b => b.TotalFen, fen), ct);
+                }
+                if (settled != counts.Values.Sum(c => c.Settled))
+                    throw new InvalidOperationException("nightly step 3 moved other rows than it settled; the step rolls back");
                 break;
             }
             default: throw new ArgumentOutOfRangeException(nameof(step));
         }
 
-        var advanced = await db.NightlyRuns.Where(r => r.Id == runId && r.StepReached == step - 1).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.StepReached, step)
-            .SetProperty(r => r.ExpiredTasks, r => r.ExpiredTasks + expired)
-            .SetProperty(r => r.ForfeitedEntries, r => r.ForfeitedEntries + forfeited)
-            .SetProperty(r => r.ForfeitedFen, r => r.ForfeitedFen + forfeitedFen)
-            .SetProperty(r => r.ReleasedEntries, r => r.ReleasedEntries + released)
-            .SetProperty(r => r.SettledEntries, r => r.SettledEntries + settled)
-            .SetProperty(r => r.SettledFen, r => r.SettledFen + settledFen), ct);
-        if (advanced != 1)
-            throw new InvalidOperationException($"nightly run {date:yyyy-MM-dd} step {step} was done by another runner; this attempt rolls back");
+        foreach (var run in block)
+        {
+            var c = counts[run.Id];
+            var advanced = await db.NightlyRuns.Where(r => r.Id == run.Id && r.StepReached == step - 1).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.StepReached, step)
+                .SetProperty(r => r.ExpiredTasks, r => r.ExpiredTasks + c.Expired)
+                .SetProperty(r => r.ForfeitedEntries, r => r.ForfeitedEntries + c.Forfeited)
+                .SetProperty(r => r.ForfeitedFen, r => r.ForfeitedFen + c.ForfeitedFen)
+                .SetProperty(r => r.ReleasedEntries, r => r.ReleasedEntries + c.Released)
+                .SetProperty(r => r.SettledEntries, r => r.SettledEntries + c.Settled)
+                .SetProperty(r => r.SettledFen, r => r.SettledFen + c.SettledFen), ct);
+            if (advanced != 1)
+                throw new InvalidOperationException($"nightly run {run.Date:yyyy-MM-dd} step {step} was done by another runner; this attempt rolls back");
+        }
         await tx.CommitAsync(ct);
+    }
+
+    private static string ActorFor(DateOnly date) => $"nightly:{date:yyyy-MM-dd}";
+
+    private sealed class StepCounts
+    {
+        public int Expired, Forfeited, Released, Settled;
+        public long ForfeitedFen, SettledFen;
     }
 
     private async Task<NightlyRunSummary> SummaryAsync(DateOnly date, bool alreadyCompleted, CancellationToken ct)

@@ -64,6 +64,7 @@ internal sealed class MemberRankChangeConfiguration : IEntityTypeConfiguration<M
         b.Property(x => x.Reason).HasMaxLength(32).IsRequired();
         b.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.MemberId, x.Id });
+        b.HasIndex(x => new { x.At, x.ToRank }); // dashboard: the last 30 days of promotions, covering
     }
 }
 
@@ -99,6 +100,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.HasOne<RuleSet>().WithMany().HasForeignKey(x => x.RuleSetId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.MemberId, x.Id });
         b.HasIndex(x => new { x.PackId, x.PaidAt });
+        // Dashboard pack revenue: the refunded pack orders (few) are subtracted from the aggregate; covering.
+        b.HasIndex(x => new { x.RefundedAt, x.Kind, x.PackId, x.PriceFen });
         b.Ignore(x => x.IsRefunded);
     }
 }
@@ -250,5 +253,38 @@ internal sealed class WithheldRewardConfiguration : IEntityTypeConfiguration<Wit
         b.Property(x => x.Slot).HasMaxLength(32).IsRequired();
         b.HasIndex(x => new { x.OrderId, x.Slot, x.BeneficiaryId }).IsUnique();
         b.HasIndex(x => new { x.BeneficiaryId, x.Id });
+    }
+}
+
+internal sealed class LedgerDailyTotalConfiguration : IEntityTypeConfiguration<LedgerDailyTotal>
+{
+    public void Configure(EntityTypeBuilder<LedgerDailyTotal> b)
+    {
+        b.ToTable("LedgerDailyTotals");
+        b.HasKey(x => x.Id);
+        b.Ignore(x => x.Key);
+        b.HasOne<GiftPack>().WithMany().HasForeignKey(x => x.PackId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class PackOrderTotalConfiguration : IEntityTypeConfiguration<PackOrderTotal>
+{
+    public void Configure(EntityTypeBuilder<PackOrderTotal> b)
+    {
+        b.ToTable("PackOrderTotals");
+        b.HasKey(x => x.Id);
+        b.HasIndex(x => x.PackId).IsUnique();
+        b.HasOne<GiftPack>().WithMany().HasForeignKey(x => x.PackId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class LedgerTotalsWatermarkConfiguration : IEntityTypeConfiguration<LedgerTotalsWatermark>
+{
+    public void Configure(EntityTypeBuilder<LedgerTotalsWatermark> b)
+    {
+        b.ToTable("LedgerTotalsWatermarks");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.RefreshedAt).Ticks();
     }
 }

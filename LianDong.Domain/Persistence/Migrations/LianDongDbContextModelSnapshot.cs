@@ -427,6 +427,8 @@ namespace LianDong.Domain.Persistence.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("At", "ToRank");
+
                     b.HasIndex("MemberId", "Id");
 
                     b.ToTable("MemberRankChanges", (string)null);
@@ -569,6 +571,8 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.HasIndex("MemberId", "Id");
 
                     b.HasIndex("PackId", "PaidAt");
+
+                    b.HasIndex("RefundedAt", "Kind", "PackId", "PriceFen");
 
                     b.ToTable("Orders", (string)null);
                 });
@@ -916,6 +920,59 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.ToTable("RuleSets", (string)null);
                 });
 
+            modelBuilder.Entity("LianDong.Domain.Settlement.LedgerDailyTotal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EntryCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PackId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("PostingDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PackId");
+
+                    b.ToTable("LedgerDailyTotals", (string)null);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Settlement.LedgerTotalsWatermark", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ChangeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RefreshedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("LedgerTotalsWatermarks", (string)null);
+                });
+
             modelBuilder.Entity("LianDong.Domain.Settlement.NightlyRun", b =>
                 {
                     b.Property<long>("Id")
@@ -977,6 +1034,29 @@ namespace LianDong.Domain.Persistence.Migrations
                         .IsUnique();
 
                     b.ToTable("NightlyRuns", (string)null);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Settlement.PackOrderTotal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OrderCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PackId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PriceFen")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PackId")
+                        .IsUnique();
+
+                    b.ToTable("PackOrderTotals", (string)null);
                 });
 
             modelBuilder.Entity("LianDong.Domain.Settlement.SettlementBatch", b =>
@@ -1422,6 +1502,23 @@ namespace LianDong.Domain.Persistence.Migrations
                         .WithMany()
                         .HasForeignKey("MerchantId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Settlement.LedgerDailyTotal", b =>
+                {
+                    b.HasOne("LianDong.Domain.Packs.GiftPack", null)
+                        .WithMany()
+                        .HasForeignKey("PackId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("LianDong.Domain.Settlement.PackOrderTotal", b =>
+                {
+                    b.HasOne("LianDong.Domain.Packs.GiftPack", null)
+                        .WithMany()
+                        .HasForeignKey("PackId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("LianDong.Domain.Settlement.SettlementBatch", b =>
