@@ -48,6 +48,7 @@ public class KillDuringIngestTests(ITestOutputHelper output)
             return reference;
         });
 
+        var clients = new List<HttpClient>();
         var folder = Directory.CreateTempSubdirectory("liandong-crash-ingest-").FullName;
         var dbFile = Path.Combine(folder, "liandong.db");
         await using var crashDb = await EngineTestHost.CreateAtAsync(dbFile); // merchant M1, default rules, pack GP499 on
@@ -96,7 +97,8 @@ public class KillDuringIngestTests(ITestOutputHelper output)
                 await using var server = await ConsoleServerProcess.StartAsync(dbFile, settings);
                 if (k > 1) await CheckAfterRestartAsync(crashDb, dbFile, acknowledged.ToList());
                 Log($"console {k} (pid {server.ProcessId}) listening on {server.BaseAddress}; checks passed");
-                rounds.Start(new Round(k, NewClient(server.BaseAddress, key)));
+                clients.Add(NewClient(server.BaseAddress, key));
+                rounds.Start(new Round(k, clients[^1]));
                 var target = Math.Max(acknowledged.Count + 20, (int)(allSteps.Count * (0.1 + 0.75 * (k - 1 + rng.NextDouble()) / Kills)));
                 while (acknowledged.Count < target && writers.Any(w => !w.IsCompleted)) await Task.Delay(5);
                 foreach (var failed in writers.Where(w => w.IsFaulted)) await failed; // a writer's assertion failed: report it
@@ -113,7 +115,8 @@ public class KillDuringIngestTests(ITestOutputHelper output)
             Log($"console {Kills + 1} (pid {last.ProcessId}) restarted; checks passed");
             rounds.Close();
             await Task.WhenAll(writers);
-            var client = NewClient(last.BaseAddress, key);
+            clients.Add(NewClient(last.BaseAddress, key));
+            var client = clients[^1];
             var resent = await Task.WhenAll(plan.Select(async steps =>
             {
                 var answers = new List<Answer>();
@@ -162,6 +165,7 @@ public class KillDuringIngestTests(ITestOutputHelper output)
         }
         finally
         {
+            foreach (var c in clients) c.Dispose();
             if (serialReference.IsCompletedSuccessfully) await (await serialReference).DisposeAsync();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
