@@ -30,6 +30,7 @@ public class KillDuringNightlyTests(ITestOutputHelper output)
         var folder = Directory.CreateTempSubdirectory("liandong-crash-nightly-").FullName;
         var dbFile = Path.Combine(folder, "liandong.db");
         var copyFile = Path.Combine(folder, "uninterrupted.db");
+        Process? reference = null;
         try
         {
             // Yesterday (platform time) is the date both the verb and the console's start-up catch-up run up to.
@@ -52,7 +53,8 @@ public class KillDuringNightlyTests(ITestOutputHelper output)
             // for the CPU): the state the interrupted run must end in.
             var copyEnv = new Dictionary<string, string> { ["ConnectionStrings__Default"] = $"Data Source={copyFile}" };
             var uninterrupted = Stopwatch.StartNew();
-            var reference = ConsoleProcess.RunAsync(folder, copyEnv, "nightly", "--date", $"{yesterday:yyyy-MM-dd}");
+            var referenceOutput = new StringBuilder();
+            reference = ConsoleProcess.Start(folder, copyEnv, referenceOutput, "nightly", "--date", $"{yesterday:yyyy-MM-dd}");
 
             var env = new Dictionary<string, string> { ["ConnectionStrings__Default"] = $"Data Source={dbFile}" };
             void Log(string line) => output.WriteLine($"{clock.Elapsed.TotalSeconds,5:F1} s  {line}");
@@ -102,8 +104,9 @@ public class KillDuringNightlyTests(ITestOutputHelper output)
             }
             Assert.Equal("ok", await DatabaseState.IntegrityCheckAsync(dbFile));
 
-            var referenceRun = await reference;
-            Assert.True(referenceRun.ExitCode == 0, referenceRun.StdErr);
+            using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(120)))
+                await reference.WaitForExitAsync(limit.Token);
+            Assert.True(reference.ExitCode == 0, referenceOutput.ToString());
             Log($"uninterrupted run on the copy ended after {uninterrupted.Elapsed.TotalSeconds:F1} s (process start included; it ran beside the kills)");
             if (lastDate > yesterday) // the platform day ended during the test: the console ran one more date
                 Assert.Equal(0, (await ConsoleProcess.RunAsync(folder, copyEnv, "nightly", "--date", $"{lastDate:yyyy-MM-dd}")).ExitCode);
@@ -143,8 +146,10 @@ public class KillDuringNightlyTests(ITestOutputHelper output)
         }
         finally
         {
+            if (reference is { HasExited: false }) reference.Kill();
+            reference?.Dispose();
             SqliteConnection.ClearAllPools();
-            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { } // a process still running keeps its files open
         }
     }
 
