@@ -22,6 +22,30 @@ public static class ConsoleProcess
         }
     }
 
+    /// <summary>
+    /// Starts the console with <paramref name="args"/> without waiting (e.g. a verb to kill part-way); its output is
+    /// drained into <paramref name="output"/> so it never blocks on a full pipe.
+    /// </summary>
+    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, System.Text.StringBuilder output, params string[] args)
+    {
+        var psi = new ProcessStartInfo(ExecutablePath)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        var process = Process.Start(psi)!;
+        void Append(object _, DataReceivedEventArgs e) { if (e.Data is not null) lock (output) output.AppendLine(e.Data); }
+        process.OutputDataReceived += Append;
+        process.ErrorDataReceived += Append;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     public static async Task<Result> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo(ExecutablePath)

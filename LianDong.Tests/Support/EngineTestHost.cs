@@ -32,9 +32,12 @@ public sealed class EngineTestHost : IAsyncDisposable
 
     private EngineTestHost(string path, TestClock clock, ServiceProvider sp) { DbPath = path; Clock = clock; _sp = sp; }
 
-    public static async Task<EngineTestHost> CreateAsync(RuleParameters? rules = null, params (string Code, long Price, long Cost)[] packs)
+    public static Task<EngineTestHost> CreateAsync(RuleParameters? rules = null, params (string Code, long Price, long Cost)[] packs) =>
+        CreateAtAsync(Path.Combine(Path.GetTempPath(), $"liandong-test-{Guid.NewGuid():N}.db"), rules, packs);
+
+    /// <summary>As <see cref="CreateAsync"/>, on the database file <paramref name="path"/> (e.g. in a folder a console process uses).</summary>
+    public static async Task<EngineTestHost> CreateAtAsync(string path, RuleParameters? rules = null, params (string Code, long Price, long Cost)[] packs)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"liandong-test-{Guid.NewGuid():N}.db");
         var clock = new TestClock(Start);
         var services = new ServiceCollection().AddLianDongPersistence($"Data Source={path}").AddSingleton<TimeProvider>(clock).AddLianDongEngine();
         var sp = services.AddDataProtection().Services.BuildServiceProvider();
