@@ -1,8 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using LianDong.Console.Cli;
 using LianDong.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
 namespace LianDong.Tests.Security;
@@ -109,7 +106,7 @@ public class CliFuzzTests(ITestOutputHelper output)
         var fileAsFolder = Path.Combine(temp.Folder, "a-file");
         await File.WriteAllTextAsync(fileAsFolder, "not a folder");
 
-        var before = Fingerprint(temp.FilePath);
+        var before = DatabaseFingerprint.Of(temp.FilePath);
         var cases = Cases(temp.FilePath, existingFile, fileAsFolder).ToList();
         var failures = new List<string>();
         var byVerb = new Dictionary<string, int>();
@@ -127,7 +124,7 @@ public class CliFuzzTests(ITestOutputHelper output)
             else if (!names.Any(n => message.Contains(n.Length > 200 ? n[..200] : n, StringComparison.Ordinal)))
                 failures.Add($"{describe}: exit {code} but the message does not name {string.Join(" or ", names.Select(n => n.Length > 20 ? n[..20] : n))}: {message.Trim()}");
             if (message.Contains("   at ", StringComparison.Ordinal)) failures.Add($"{describe}: a stack trace on stderr");
-            var now = Fingerprint(temp.FilePath);
+            var now = DatabaseFingerprint.Of(temp.FilePath);
             if (now != before) { failures.Add($"{describe}: changed the database"); before = now; }
         }
         output.WriteLine($"CLI fuzz: {cases.Count} invocations ({string.Join(", ", byVerb.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"))}): " +
@@ -158,31 +155,5 @@ public class CliFuzzTests(ITestOutputHelper output)
             Assert.DoesNotContain("Unhandled exception", r.StdErr);
         }
         output.WriteLine($"CLI process: {cases.Length} bad invocations of the executable, each exit 1 or 2 with a message, no stack trace");
-    }
-
-    /// <summary>A hash of every row of every table.</summary>
-    private static string Fingerprint(string file)
-    {
-        using var c = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
-        c.Open();
-        var tables = new List<string>();
-        using (var list = c.CreateCommand())
-        {
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
-            using var r = list.ExecuteReader();
-            while (r.Read()) tables.Add(r.GetString(0));
-        }
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var table in tables)
-        {
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = $"SELECT * FROM \"{table}\" ORDER BY rowid";
-            using var r = cmd.ExecuteReader();
-            sha.AppendData(Encoding.UTF8.GetBytes(table + "\u001e"));
-            while (r.Read())
-                for (var i = 0; i < r.FieldCount; i++)
-                    sha.AppendData(Encoding.UTF8.GetBytes((r.IsDBNull(i) ? "∅" : Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)) + "\u001f"));
-        }
-        return Convert.ToHexString(sha.GetHashAndReset());
     }
 }
