@@ -44,6 +44,8 @@ public sealed class ApiKeyStore(IDbContextFactory<LianDongDbContext> dbs, TimePr
     {
         var trimmed = (name ?? "").Trim();
         if (trimmed.Length is 0 or > 100) throw new ApiKeyInputException("name", "名称 Name: 1–100 characters");
+        if (trimmed.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
+            throw new ApiKeyInputException("name", "名称 Name: no control or invisible characters (line breaks, NUL, zero-width, direction marks)");
         await using var db = await dbs.CreateDbContextAsync(ct);
         long? merchantId = null;
         var code = string.IsNullOrWhiteSpace(merchantCode) ? null : merchantCode.Trim();

@@ -27,6 +27,10 @@ public sealed class ApiKeyVerb : ICliVerb
         {
             switch (args[i])
             {
+                case "--name" when name is not null: return UsageError(stderr, "api-key create: --name is given more than once");
+                case "--merchant" when merchant is not null: return UsageError(stderr, "api-key create: --merchant is given more than once");
+                case "--name" or "--merchant" when i + 1 < args.Length && args[i + 1].StartsWith("--", StringComparison.Ordinal):
+                    return UsageError(stderr, $"api-key create: {args[i]} needs a value, not the option \"{args[i + 1]}\"");
                 case "--name" when i + 1 < args.Length: name = args[++i]; break;
                 case "--merchant" when i + 1 < args.Length: merchant = args[++i]; break;
                 case var a when a.StartsWith("--", StringComparison.Ordinal) && a.Contains('='): settingsArgs.Add(a); break;
@@ -34,6 +38,9 @@ public sealed class ApiKeyVerb : ICliVerb
             }
         }
         if (name is null) return UsageError(stderr, "api-key create: --name is required");
+        // An empty --merchant (say, an unset shell variable) must not quietly make a platform key.
+        if (merchant is not null && string.IsNullOrWhiteSpace(merchant))
+            return UsageError(stderr, "api-key create: --merchant is empty; leave it out for a platform key");
 
         LianDongSettings settings;
         try

@@ -36,7 +36,7 @@ public sealed class BackupVerb : ICliVerb
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
-            stderr.WriteLine($"backup: SQLite refused: {e.Message}");
+            stderr.WriteLine($"backup: --out {outFile}: SQLite refused: {e.Message}");
             return Task.FromResult(CliRunner.BadInput);
         }
         catch (IOException e)

@@ -20,7 +20,16 @@ public static class CliRunner
             PrintUsage(stderr);
             return Usage;
         }
-        return await verb.RunAsync(args[1..], stdout, stderr);
+        try
+        {
+            return await verb.RunAsync(args[1..], stdout, stderr);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            // The file system or SQLite refused (a database folder that cannot be made, a read-only place): a message, not a trace.
+            stderr.WriteLine($"{verb.Name}: {e.Message}");
+            return BadInput;
+        }
     }
 
     public static void PrintUsage(TextWriter w)

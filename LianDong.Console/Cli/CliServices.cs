@@ -27,7 +27,9 @@ internal static class CliServices
             if (optionNames.Contains(a))
             {
                 if (i + 1 >= args.Length) { problem = $"{a} needs a value"; break; }
-                options[a] = args[++i];
+                if (args[i + 1].StartsWith("--", StringComparison.Ordinal)) { problem = $"{a} needs a value, not the option \"{args[i + 1]}\""; break; }
+                // A repeated option is refused rather than silently resolved to its last value.
+                if (!options.TryAdd(a, args[++i])) { problem = $"{a} is given more than once"; break; }
             }
             else if (a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=')) settings.Add(a);
             else { problem = $"unexpected argument \"{a}\""; break; }

@@ -29,6 +29,17 @@ public sealed class NightlyJobRunner(NightlyRunService nightly, IDbContextFactor
     /// </summary>
     public async Task<IReadOnlyList<NightlyRunSummary>> RunByHandAsync(DateOnly date, string actor, CancellationToken ct = default)
     {
+        // Checked here too (the run service checks the same) so that a date at the end of the calendar is refused, not an overflow.
+        if (date > PreviousBusinessDate())
+            throw new EngineRuleException($"business date {date:yyyy-MM-dd} has not ended yet in {PlatformTime.Zone.Id}");
+        // Runs go in date order: a date before the last completed run that never ran would be a run out of order.
+        await using (var check = await dbs.CreateDbContextAsync(ct))
+        {
+            var last = await check.NightlyRuns.Where(r => r.Outcome == NightlyRunOutcome.Completed)
+                .OrderByDescending(r => r.BusinessDate).Select(r => (DateOnly?)r.BusinessDate).FirstOrDefaultAsync(ct);
+            if (last is { } l && date < l && !await check.NightlyRuns.AnyAsync(r => r.BusinessDate == date, ct))
+                throw new EngineRuleException($"business date {date:yyyy-MM-dd} is before the last completed run ({l:yyyy-MM-dd}) and never ran; runs go in date order");
+        }
         var summaries = await nightly.RunAsync(date, actor, ct);
         await using var db = await dbs.CreateDbContextAsync(ct);
         db.AuditLog.Add(new AuditLogEntry(clock.GetUtcNow(), actor, AuditActions.NightlyRunByHand, $"nightly:{date:yyyy-MM-dd}", null,

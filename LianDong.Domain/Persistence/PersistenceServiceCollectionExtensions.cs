@@ -35,7 +35,14 @@ public static class PersistenceServiceCollectionExtensions
         if (!string.IsNullOrEmpty(csb.DataSource) && csb.DataSource != ":memory:")
         {
             var dir = Path.GetDirectoryName(Path.GetFullPath(csb.DataSource));
-            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+            if (!string.IsNullOrEmpty(dir))
+            {
+                try { Directory.CreateDirectory(dir); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new IOException($"the folder {dir} of the database (Data Source={csb.DataSource}) cannot be made: {e.Message}", e);
+                }
+            }
         }
         if (csb.DefaultTimeout < 30) csb.DefaultTimeout = 30;
         return csb.ToString();
