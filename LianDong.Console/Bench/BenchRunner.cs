@@ -387,9 +387,9 @@ public sealed class BenchRunner(TextWriter log)
     /// <summary>Why a target is missed (see docs/performance.md for the figures and the plan).</summary>
     private static readonly Dictionary<string, string> Why = new()
     {
-        ["ingestEventsPerSecond"] = "each event costs about a dozen small EF Core round trips plus SaveChanges with read-back; CPU in EF, not SQLite",
-        ["ingestVsRawRatio"] = "same cause: the engine's per-row cost is EF materialization and change tracking, the raw baseline is one prepared statement",
-        ["nightlySeconds"] = "a catch-up runs each step once over the missed dates (one transaction per step); the time is the status moves and index updates of the entries it settles, plus the first fold of the whole ledger into the dashboard totals",
+        ["ingestEventsPerSecond"] = "a batch is one unit of work (ADR 0070) and EF is gone from the write path; what remains is SQLite's index maintenance (a ledger row updates six indexes and checks five foreign keys, a member row six indexes), the commit and WAL checkpoints, and the batch's prefetch queries — all growing slowly with the file",
+        ["ingestVsRawRatio"] = "the raw baseline inserts into a table with two indexes and no foreign keys in one transaction; an engine row also reads what the rules need, maintains the real table's indexes and moves counters, members and orders with it",
+        ["nightlySeconds"] = "a catch-up runs each step once over the missed dates (one transaction per step); the time is the status moves and index updates of the entries it settles, plus the first fold of the whole ledger into the dashboard totals; the bench's single catch-up over ~70 dates is the worst case, a normal night moves one day's entries",
         ["queryP95Ms"] = "see docs/performance.md; the queries are index seeks, a miss points at load on the machine",
         ["dashboardMs"] = "the dashboard reads the ledger totals plus the entries and moves since the last nightly run; a miss points at a large tail (no nightly run since many postings or moves)",
         ["exportSeconds"] = "the export streams rows; a miss points at load on the machine",

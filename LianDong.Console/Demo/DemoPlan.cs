@@ -46,11 +46,14 @@ public static class DemoPlan
         var span = now - start;
         var founders = Math.Min(members, Math.Max(3, members / 250));
 
-        // Registration instants: founders at the start, the rest denser towards today (the platform grows).
+        // Registration instants: founders at the start (an hour each, at most the first fifth of the span, so a big
+        // platform's thousands of founders do not push everyone else past `now`), the rest denser towards today.
+        var foundersSpan = TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(founders).Ticks, span.Ticks / 5));
+        var founderStep = TimeSpan.FromTicks(Math.Clamp((foundersSpan - TimeSpan.FromHours(1)).Ticks / founders, 0, TimeSpan.FromMinutes(10).Ticks));
         var joins = new List<DateTimeOffset>();
-        for (var i = 0; i < founders; i++) joins.Add(start.AddMinutes(10 * i));
+        for (var i = 0; i < founders; i++) joins.Add(start + founderStep * i);
         for (var i = founders; i < members; i++)
-            joins.Add(start.AddMinutes(60 * founders) + TimeSpan.FromTicks((long)((span - TimeSpan.FromHours(founders + 2)).Ticks * Math.Sqrt(rnd.NextDouble()))));
+            joins.Add(start + foundersSpan + TimeSpan.FromTicks((long)((span - foundersSpan - TimeSpan.FromHours(2)).Ticks * Math.Sqrt(rnd.NextDouble()))));
         joins.Sort();
 
         var ids = new string[members];

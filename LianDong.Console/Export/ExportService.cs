@@ -108,6 +108,7 @@ public sealed class ExportService(IDbContextFactory<LianDongDbContext> dbs, Sett
                 .Where(e => e.BeneficiaryId == member.Id && e.PostingDate >= from && e.PostingDate <= to).OrderBy(e => e.Id)
                 .Select(e => new { e.Id, e.PostedAt, e.PostingDate, e.SettlesOn, e.Kind, e.Status, e.AmountFen,
                     Order = db.Orders.Where(o => o.Id == e.OrderId).Select(o => o.ExternalId).FirstOrDefault() });
+            await db.UseForStreamingAsync(ct);
             await foreach (var e in rows.AsAsyncEnumerable().WithCancellation(ct))
                 sheet.WriteRow(e.Id, e.PostedAt, e.PostingDate, e.SettlesOn, KindName(e.Kind), StatusName(e.Status), e.Order, e.AmountFen);
             sheet.WriteTotals();

@@ -278,6 +278,7 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
     public async IAsyncEnumerable<PayoutLineRow> StreamLinesAsync(long batchId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.UseForStreamingAsync(ct);
         await foreach (var row in LinesQuery(db, batchId, 0).AsAsyncEnumerable().WithCancellation(ct)) yield return row;
     }
 

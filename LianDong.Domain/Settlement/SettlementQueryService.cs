@@ -56,6 +56,7 @@ public sealed class SettlementQueryService(IDbContextFactory<LianDongDbContext> 
     public async IAsyncEnumerable<SettlementMemberLine> StreamLinesAsync(long batchId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.UseForStreamingAsync(ct);
         await foreach (var l in LinesQuery(db, batchId, 0).AsAsyncEnumerable().WithCancellation(ct)) yield return l;
     }
 

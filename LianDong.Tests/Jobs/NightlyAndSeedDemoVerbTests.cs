@@ -136,6 +136,26 @@ public class DemoSeedingTests
     }
 
     [Fact]
+    public void A_plan_with_more_founders_than_hours_in_its_span_still_happens_before_now()
+    {
+        // 80 founders (members / 250) over a 3-day span: the founders' hour each used to push every other member past
+        // `now`, so a big bench (4,000 founders over 90 days) registered everyone after the end and ordered nothing.
+        var start = new DateTimeOffset(2026, 1, 1, 1, 0, 0, TimeSpan.Zero);
+        var now = start.AddDays(3);
+        var plan = DemoPlan.Build(20_000, start, now);
+        Assert.Equal(80, plan.Founders);
+        Assert.All(plan.Events, e => Assert.True(e.At >= start && e.At < now, $"{e} at {e.At:O}"));
+        Assert.Equal(20_000, plan.Events.OfType<RegisterMember>().Count());
+        // About 45 % buy a pack 5 minutes to 2 days after joining; those joining late run past `now`.
+        var packBuyers = plan.Events.OfType<PayPackOrder>().Select(o => o.MemberId).Distinct().Count();
+        Assert.True(packBuyers > 20_000 * 15 / 100, $"{packBuyers} pack buyers");
+        // The founders still come first, in order, before anyone else joins.
+        var joins = plan.Events.OfType<RegisterMember>().ToList();
+        Assert.All(joins.Take(plan.Founders), r => Assert.Null(r.ReferrerId));
+        Assert.All(joins.Skip(plan.Founders), r => Assert.NotNull(r.ReferrerId));
+    }
+
+    [Fact]
     public async Task The_first_run_seeds_demo_data_once_and_Demo_SeedOnFirstRun_false_turns_it_off()
     {
         using var temp = new TempDatabase();
