@@ -50,6 +50,12 @@ public class BenchVerbTests
             Assert.True(ingest["seconds"]!.GetValue<double>() > 0);
             Assert.True(ingest["eventsPerSecond"]!.GetValue<double>() > 0);
             Assert.True(ingest["entriesPerSecond"]!.GetValue<double>() > 0);
+            // Ingest goes through the API's write queue; the batches it formed add up to the events, none refused.
+            var batches = ingest["batches"]!.GetValue<long>();
+            Assert.True(batches > 0 && batches <= events, $"{batches} batches");
+            Assert.InRange(ingest["maxBatchSize"]!.GetValue<int>(), 2, ingest["batchSize"]!.GetValue<int>());
+            Assert.True(Math.Abs(ingest["avgBatchSize"]!.GetValue<double>() * batches - events) <= batches * 0.01, "avgBatchSize × batches = events"); // avg is rounded to 2 decimals
+            Assert.Equal(0, ingest["refusedBatches"]!.GetValue<long>());
             Assert.Equal(entries, report["rawInsert"]!["rows"]!.GetValue<long>());
             Assert.True(report["rawInsert"]!["rowsPerSecond"]!.GetValue<double>() > 0);
             Assert.True(report["ingestVsRawRatio"]!.GetValue<double>() > 0);
