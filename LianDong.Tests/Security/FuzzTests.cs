@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using LianDong.Console.Api;
@@ -165,24 +164,8 @@ public class FuzzTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} cases failed:\n" + string.Join("\n", failures.Take(40)));
     }
 
-    /// <summary>A hash of every row of every table the API can write (API keys excepted: last-used moves on every call).</summary>
-    private static string Fingerprint(string file)
-    {
-        using var c = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
-        c.Open();
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var table in new[] { "Members", "MemberRankChanges", "GiftPacks", "Orders", "LedgerEntries", "LedgerStatusChanges",
-                     "SupportFundMovements", "WithheldRewards", "PayoutAccounts", "Merchants", "AuditLog" })
-        {
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = $"SELECT * FROM \"{table}\" ORDER BY rowid";
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-                for (var i = 0; i < r.FieldCount; i++)
-                    sha.AppendData(Encoding.UTF8.GetBytes((r.IsDBNull(i) ? "∅" : Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)) + "\u001f"));
-        }
-        return Convert.ToHexString(sha.GetHashAndReset());
-    }
+    /// <summary>A hash of every row of every table (API keys excepted: last-used moves on every call).</summary>
+    private static string Fingerprint(string file) => DatabaseFingerprint.Of(file, "ApiKeys");
 
     private static readonly long[] Boundaries = [0, 1, -1, 99, 100, 49899, 49900, 49901, int.MaxValue, (long)int.MaxValue + 1, int.MinValue, long.MaxValue, long.MinValue, 1L << 53];
 
