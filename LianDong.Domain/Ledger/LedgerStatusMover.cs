@@ -33,7 +33,7 @@ public sealed class LedgerService(IDbContextFactory<LianDongDbContext> dbFactory
         return ok;
     }
 
-    /// <summary>A member's balance per status: sums of its entries (the covering index answers it).</summary>
+    /// <summary>A member's balance per status: sums of its entries, read through the (BeneficiaryId, Id) range (ADR 0072).</summary>
     public async Task<MemberBalances> GetBalancesAsync(long memberId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -32,6 +32,7 @@ public sealed class RewardEngineService(IDbContextFactory<LianDongDbContext> dbF
     public async Task<IReadOnlyList<ApplyOutcome>> ApplyBatchAsync(IReadOnlyList<EngineEvent> events, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.UseWriterCacheAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // A new unit of work per call: nothing it caches or holds in memory outlives this transaction.
         using var applier = new EventApplier(db);

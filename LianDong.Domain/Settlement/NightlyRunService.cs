@@ -1,6 +1,7 @@
 using LianDong.Domain.Engine;
 using LianDong.Domain.Ledger;
 using LianDong.Domain.Persistence;
+using LianDong.Domain.Persistence.EntityConfigurations;
 using LianDong.Domain.Tasks;
 using Microsoft.EntityFrameworkCore;
 
@@ -156,6 +157,19 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
         {
             for (var step = block[0].StepReached + 1; step <= NightlyRun.StepSettle; step++)
             {
+                if (step == NightlyRun.StepSettle)
+                {
+                    // Settling commits date by date (ADR 0072): each date's transaction stays small enough for the page
+                    // cache, where one transaction over a long catch-up would rewrite most of the ledger's pages at once
+                    // and spill them to the WAL again and again. A crash between two dates leaves the earlier ones at
+                    // step 3; the next run completes them and settles the rest (blocks split by the step reached).
+                    foreach (var run in block)
+                    {
+                        await RunStepAsync([run], step, ct);
+                        if (AfterStepForTests is { } settled) await settled(run.Date, step);
+                    }
+                    continue;
+                }
                 await RunStepAsync(block, step, ct);
                 if (AfterStepForTests is { } hook)
                     foreach (var run in block) await hook(run.Date, step);
@@ -245,15 +259,20 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
     /// <item>step 1 expires an Open task on max(deadline, F) and forfeits a Frozen entry on the date its task expires
     /// (on F when the task was already Expired or Cancelled);</item>
     /// <item>step 2 releases every Completed task's Frozen entries on F (later dates find none);</item>
-    /// <item>step 3 settles a Pending entry on max(SettlesOn, F), into that date's batch.</item>
+    /// <item>step 3 settles a Pending entry on max(SettlesOn, F), into that date's batch (RunBlockAsync runs it for one
+    /// date at a time, so F is the date and every entry due by then settles on it).</item>
     /// </list>
     /// Each date's status changes, fund movements, batch and counters carry that date's run; every run row's
     /// StepReached is advanced by compare-and-set in the same transaction. Plain SQL-92 apart from the
     /// <c>'nightly:' || BusinessDate</c> actor, which relies on dates stored as ISO text (as the provider stores them).
     /// </summary>
+    // EF1002: the raw SQL below interpolates only this class's constants (status numbers, an index name, "=" or "<=");
+    // every value is bound as a parameter ({0}, {1}, …).
+#pragma warning disable EF1002
     private async Task RunStepAsync(IReadOnlyList<ClaimedRun> block, int step, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.UseWriterCacheAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var at = time.GetUtcNow();
         var atTicks = at.UtcTicks;
@@ -272,28 +291,26 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
                 foreach (var d in due) counts[runOf[d.Deadline > first ? d.Deadline : first]].Expired += d.Count;
                 // The forfeits are recorded before the tasks move, so the date of each entry's run is its task's expiry
                 // date: max(deadline, F) for a task that expires now, F for one already Expired or Cancelled.
-                await db.Database.ExecuteSqlAsync($"""
+                // Tasks in SQL: Open, Expired, Cancelled; dates are bound through the provider's DateOnly mapping.
+                object[] args = [atTicks, first, last];
+                var forfeitable = $$"""
+                    FROM LedgerEntries e
+                    JOIN ChannelTasks t ON t.Id = e.ChannelTaskId
+                    JOIN NightlyRuns r ON r.BusinessDate = CASE WHEN t.Status = {{TaskOpen}} AND t.DeadlineDate > {1} THEN t.DeadlineDate ELSE {1} END
+                    WHERE e.Status = {{Frozen}}
+                      AND (t.Status IN ({{TaskExpired}}, {{TaskCancelled}}) OR (t.Status = {{TaskOpen}} AND t.DeadlineDate <= {2}))
+                    ORDER BY r.BusinessDate, e.Id
+                    """;
+                await db.Database.ExecuteSqlRawAsync($$"""
                     INSERT INTO LedgerStatusChanges (EntryId, FromStatus, ToStatus, At, Actor, NightlyRunId)
-                    SELECT e.Id, {(int)EntryStatus.Frozen}, {(int)EntryStatus.Forfeited}, {atTicks}, 'nightly:' || r.BusinessDate, r.Id
-                    FROM LedgerEntries e
-                    JOIN ChannelTasks t ON t.Id = e.ChannelTaskId
-                    JOIN NightlyRuns r ON r.BusinessDate = CASE WHEN t.Status = {(int)ChannelTaskStatus.Open} AND t.DeadlineDate > {first} THEN t.DeadlineDate ELSE {first} END
-                    WHERE e.Status = {(int)EntryStatus.Frozen}
-                      AND (t.Status IN ({(int)ChannelTaskStatus.Expired}, {(int)ChannelTaskStatus.Cancelled})
-                           OR (t.Status = {(int)ChannelTaskStatus.Open} AND t.DeadlineDate <= {last}))
-                    ORDER BY r.BusinessDate, e.Id
-                    """, ct);
-                await db.Database.ExecuteSqlAsync($"""
+                    SELECT e.Id, {{Frozen}}, {{Forfeited}}, {0}, 'nightly:' || r.BusinessDate, r.Id
+                    {{forfeitable}}
+                    """, args, ct);
+                await db.Database.ExecuteSqlRawAsync($$"""
                     INSERT INTO SupportFundMovements (Kind, AmountFen, LedgerEntryId, MemberId, At, Actor, NightlyRunId)
-                    SELECT {(int)FundMovementKind.Forfeit}, e.AmountFen, e.Id, e.BeneficiaryId, {atTicks}, 'nightly:' || r.BusinessDate, r.Id
-                    FROM LedgerEntries e
-                    JOIN ChannelTasks t ON t.Id = e.ChannelTaskId
-                    JOIN NightlyRuns r ON r.BusinessDate = CASE WHEN t.Status = {(int)ChannelTaskStatus.Open} AND t.DeadlineDate > {first} THEN t.DeadlineDate ELSE {first} END
-                    WHERE e.Status = {(int)EntryStatus.Frozen}
-                      AND (t.Status IN ({(int)ChannelTaskStatus.Expired}, {(int)ChannelTaskStatus.Cancelled})
-                           OR (t.Status = {(int)ChannelTaskStatus.Open} AND t.DeadlineDate <= {last}))
-                    ORDER BY r.BusinessDate, e.Id
-                    """, ct);
+                    SELECT {{(int)FundMovementKind.Forfeit}}, e.AmountFen, e.Id, e.BeneficiaryId, {0}, 'nightly:' || r.BusinessDate, r.Id
+                    {{forfeitable}}
+                    """, args, ct);
                 var ids = block.Select(b => (long?)b.Id).ToList();
                 var perRun = await db.SupportFundMovements.Where(m => ids.Contains(m.NightlyRunId) && m.Kind == FundMovementKind.Forfeit)
                     .GroupBy(m => m.NightlyRunId).Select(g => new { Run = g.Key, Count = g.Count(), Fen = g.Sum(m => m.AmountFen) }).ToListAsync(ct);
@@ -301,9 +318,10 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
 
                 var expired = await db.ChannelTasks.Where(t => t.Status == ChannelTaskStatus.Open && t.DeadlineDate <= last)
                     .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, ChannelTaskStatus.Expired).SetProperty(t => t.ClosedAt, at), ct);
-                var forfeited = await db.LedgerEntries.Where(e => e.Status == EntryStatus.Frozen &&
-                        db.ChannelTasks.Any(t => t.Id == e.ChannelTaskId && (t.Status == ChannelTaskStatus.Expired || t.Status == ChannelTaskStatus.Cancelled)))
-                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EntryStatus.Forfeited), ct);
+                var forfeited = await db.Database.ExecuteSqlRawAsync($$"""
+                    UPDATE LedgerEntries SET Status = {{Forfeited}}
+                    WHERE Status = {{Frozen}} AND ChannelTaskId IN (SELECT t.Id FROM ChannelTasks t WHERE t.Status IN ({{TaskExpired}}, {{TaskCancelled}}))
+                    """, ct);
                 if (expired != counts.Values.Sum(c => c.Expired) || forfeited != counts.Values.Sum(c => c.Forfeited))
                     throw new InvalidOperationException("nightly step 1 moved other rows than it recorded; the step rolls back");
                 break;
@@ -312,60 +330,65 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
             {
                 // Tasks do not complete between the dates of a catch-up: the first date releases them all.
                 var actor = ActorFor(first);
-                await db.Database.ExecuteSqlAsync($"""
+                await db.Database.ExecuteSqlRawAsync($$"""
                     INSERT INTO LedgerStatusChanges (EntryId, FromStatus, ToStatus, At, Actor, NightlyRunId)
-                    SELECT e.Id, {(int)EntryStatus.Frozen}, {(int)EntryStatus.Pending}, {atTicks}, {actor}, {firstRun}
+                    SELECT e.Id, {{Frozen}}, {{Pending}}, {0}, {1}, {2}
                     FROM LedgerEntries e
-                    WHERE e.Status = {(int)EntryStatus.Frozen} AND e.ChannelTaskId IN
-                      (SELECT t.Id FROM ChannelTasks t WHERE t.Status = {(int)ChannelTaskStatus.Completed})
+                    WHERE e.Status = {{Frozen}} AND e.ChannelTaskId IN (SELECT t.Id FROM ChannelTasks t WHERE t.Status = {{TaskCompleted}})
+                    """, [atTicks, actor, firstRun], ct);
+                counts[firstRun].Released = await db.Database.ExecuteSqlRawAsync($$"""
+                    UPDATE LedgerEntries SET Status = {{Pending}}
+                    WHERE Status = {{Frozen}} AND ChannelTaskId IN (SELECT t.Id FROM ChannelTasks t WHERE t.Status = {{TaskCompleted}})
                     """, ct);
-                counts[firstRun].Released = await db.LedgerEntries.Where(e => e.Status == EntryStatus.Frozen &&
-                        db.ChannelTasks.Any(t => t.Id == e.ChannelTaskId && t.Status == ChannelTaskStatus.Completed))
-                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EntryStatus.Pending), ct);
                 break;
             }
             case NightlyRun.StepSettle:
             {
-                db.SettlementBatches.AddRange(block.Select(b => new SettlementBatch(b.Date, b.Id, at)));
+                var batches = block.Select(b => new SettlementBatch(b.Date, b.Id, at)).ToList();
+                db.SettlementBatches.AddRange(batches);
                 await db.SaveChangesAsync(ct);
-                // DateOnly parameters are bound through the provider's DateOnly mapping, as the columns are stored.
-                await db.Database.ExecuteSqlAsync($"""
-                    INSERT INTO LedgerStatusChanges (EntryId, FromStatus, ToStatus, At, Actor, NightlyRunId)
-                    SELECT e.Id, {(int)EntryStatus.Pending}, {(int)EntryStatus.Available}, {atTicks}, 'nightly:' || r.BusinessDate, r.Id
-                    FROM LedgerEntries e
-                    JOIN NightlyRuns r ON r.BusinessDate = CASE WHEN e.SettlesOn < {first} THEN {first} ELSE e.SettlesOn END
-                    WHERE e.Status = {(int)EntryStatus.Pending} AND e.SettlesOn <= {last}
-                    """, ct);
-                var settled = await db.LedgerEntries.Where(e => e.Status == EntryStatus.Pending && e.SettlesOn <= last)
-                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EntryStatus.Available), ct);
-                await db.Database.ExecuteSqlAsync($"""
-                    INSERT INTO SettlementLines (BatchId, MemberId, EntryCount, AmountFen)
-                    SELECT b.Id, e.BeneficiaryId, COUNT(*), SUM(e.AmountFen)
-                    FROM SettlementBatches b
-                    JOIN LedgerStatusChanges c ON c.NightlyRunId = b.NightlyRunId AND c.ToStatus = {(int)EntryStatus.Available}
-                    JOIN LedgerEntries e ON e.Id = c.EntryId
-                    WHERE b.BusinessDate >= {first} AND b.BusinessDate <= {last}
-                    GROUP BY b.Id, e.BeneficiaryId
-                    ORDER BY b.Id, e.BeneficiaryId
-                    """, ct);
-                var totals = await db.SettlementLines.Join(db.SettlementBatches, l => l.BatchId, b => b.Id, (l, b) => new { b.BusinessDate, b.NightlyRunId, l.EntryCount, l.AmountFen })
-                    .Where(x => x.BusinessDate >= first && x.BusinessDate <= last)
-                    .GroupBy(x => x.NightlyRunId)
-                    .Select(g => new { Run = g.Key, Members = g.Count(), Entries = g.Sum(x => x.EntryCount), Fen = g.Sum(x => x.AmountFen) })
-                    .ToListAsync(ct);
-                foreach (var run in block)
+                // Date by date, each a range of the Pending partial index (ADR 0072), named so that SQLite never prefers
+                // walking a whole index for the GROUP BY or ORDER BY: the entries due on the date (on the block's first
+                // date also those due before it; the block is one date, RunBlockAsync). The lines are grouped from those
+                // entries before they move, so no statement joins back through the status changes.
+                const string pending = LedgerEntryConfiguration.PendingBySettlesOnIndex;
+                foreach (var (run, batch) in block.Zip(batches))
                 {
-                    var t = totals.FirstOrDefault(x => x.Run == run.Id);
+                    var due = run.Date == first ? "<=" : "=";
+                    object[] args = [atTicks, ActorFor(run.Date), run.Id, run.Date];
+                    await db.Database.ExecuteSqlRawAsync($$"""
+                        INSERT INTO LedgerStatusChanges (EntryId, FromStatus, ToStatus, At, Actor, NightlyRunId)
+                        SELECT e.Id, {{Pending}}, {{Available}}, {0}, {1}, {2}
+                        FROM LedgerEntries e INDEXED BY {{pending}}
+                        WHERE e.Status = {{Pending}} AND e.SettlesOn {{due}} {3}
+                        ORDER BY e.Id
+                        """, args, ct);
+                    await db.Database.ExecuteSqlRawAsync($$"""
+                        INSERT INTO SettlementLines (BatchId, MemberId, EntryCount, AmountFen)
+                        SELECT {0}, e.BeneficiaryId, COUNT(*), SUM(e.AmountFen)
+                        FROM LedgerEntries e INDEXED BY {{pending}}
+                        WHERE e.Status = {{Pending}} AND e.SettlesOn {{due}} {1}
+                        GROUP BY e.BeneficiaryId
+                        ORDER BY e.BeneficiaryId
+                        """, [batch.Id, run.Date], ct);
+                    var settled = await db.Database.ExecuteSqlRawAsync($$"""
+                        UPDATE LedgerEntries INDEXED BY {{pending}} SET Status = {{Available}}
+                        WHERE Status = {{Pending}} AND SettlesOn {{due}} {0}
+                        """, [run.Date], ct);
+                    var t = await db.SettlementLines.Where(l => l.BatchId == batch.Id)
+                        .GroupBy(l => l.BatchId)
+                        .Select(g => new { Members = g.Count(), Entries = g.Sum(x => x.EntryCount), Fen = g.Sum(x => x.AmountFen) })
+                        .FirstOrDefaultAsync(ct);
                     var (members, entries, fen) = t is null ? (0, 0, 0L) : (t.Members, t.Entries, t.Fen);
+                    if (settled != entries)
+                        throw new InvalidOperationException("nightly step 3 moved other rows than it settled; the step rolls back");
                     (counts[run.Id].Settled, counts[run.Id].SettledFen) = (entries, fen);
                     if (entries == 0) continue; // the batch was inserted with zero totals
-                    await db.SettlementBatches.Where(b => b.NightlyRunId == run.Id).ExecuteUpdateAsync(s => s
+                    await db.SettlementBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s
                         .SetProperty(b => b.MemberCount, members)
                         .SetProperty(b => b.EntryCount, entries)
                         .SetProperty(b => b.TotalFen, fen), ct);
                 }
-                if (settled != counts.Values.Sum(c => c.Settled))
-                    throw new InvalidOperationException("nightly step 3 moved other rows than it settled; the step rolls back");
                 break;
             }
             default: throw new ArgumentOutOfRangeException(nameof(step));
@@ -388,7 +411,15 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
         await tx.CommitAsync(ct);
     }
 
+#pragma warning restore EF1002
+
     private static string ActorFor(DateOnly date) => $"nightly:{date:yyyy-MM-dd}";
+
+    // Status values written into the SQL as literals, so SQLite can use the partial indexes whose filters name them.
+    private const int Pending = (int)EntryStatus.Pending, Frozen = (int)EntryStatus.Frozen, Available = (int)EntryStatus.Available,
+        Forfeited = (int)EntryStatus.Forfeited;
+    private const int TaskOpen = (int)ChannelTaskStatus.Open, TaskCompleted = (int)ChannelTaskStatus.Completed,
+        TaskExpired = (int)ChannelTaskStatus.Expired, TaskCancelled = (int)ChannelTaskStatus.Cancelled;
 
     private sealed class StepCounts
     {

@@ -120,4 +120,36 @@ public class NightlyCatchUpEquivalenceTests
         Assert.True(Assert.Single(await crashy.NightlyAsync(end)).AlreadyCompleted);
         Assert.Equal(resumed, await DatabaseAsync(crashy));
     }
+    [Fact]
+    public async Task A_catch_up_that_crashed_between_two_settled_dates_resumes_and_ends_like_the_dates_run_one_by_one()
+    {
+        await using var oneByOne = await EngineTestHost.CreateAsync();
+        await using var crashy = await EngineTestHost.CreateAsync();
+        var end = new DateOnly(2026, 2, 10);
+        var crashAfter = new DateOnly(2026, 2, 2);
+        await ScenarioAsync(oneByOne, d => oneByOne.NightlyAsync(d));
+        for (var d = Jan1.AddDays(2); d <= end; d = d.AddDays(1)) await oneByOne.NightlyAsync(d);
+
+        await ScenarioAsync(crashy, d => crashy.NightlyAsync(d));
+        crashy.Nightly.AfterStepForTests = (date, step) =>
+            date == crashAfter && step == NightlyRun.StepSettle ? throw new IOException("power cut") : Task.CompletedTask;
+        await Assert.ThrowsAsync<IOException>(() => crashy.NightlyAsync(end));
+        await using (var db = await crashy.Db.CreateDbContextAsync())
+        {
+            // Settling commits date by date (ADR 0072): the dates up to the crash are settled, the later ones are not.
+            var runs = await db.NightlyRuns.Where(r => r.BusinessDate > Jan1.AddDays(1) && r.BusinessDate < end).ToListAsync();
+            Assert.All(runs, r => Assert.Equal(
+                (NightlyRunOutcome.Failed, r.BusinessDate <= crashAfter ? NightlyRun.StepSettle : NightlyRun.StepRelease), (r.Outcome, r.StepReached)));
+            var batches = await db.SettlementBatches.Where(b => b.BusinessDate > Jan1.AddDays(1)).Select(b => b.BusinessDate).ToListAsync();
+            Assert.NotEmpty(batches);
+            Assert.All(batches, d => Assert.True(d <= crashAfter));
+        }
+        crashy.Nightly.AfterStepForTests = null;
+        await crashy.NightlyAsync(end);
+        var resumed = await DatabaseAsync(crashy);
+        Assert.Equal(await DatabaseAsync(oneByOne), resumed);
+
+        Assert.True(Assert.Single(await crashy.NightlyAsync(end)).AlreadyCompleted);
+        Assert.Equal(resumed, await DatabaseAsync(crashy));
+    }
 }

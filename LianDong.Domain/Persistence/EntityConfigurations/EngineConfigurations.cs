@@ -43,7 +43,11 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
         b.HasOne<Member>().WithMany().HasForeignKey(x => x.PeerBeneficiaryId).OnDelete(DeleteBehavior.Restrict);
         // Direct referrals paged by keyset; a team's members paged; a subtree is one range of Path.
         b.HasIndex(x => new { x.ReferrerId, x.Id });
-        b.HasIndex(x => new { x.LeaderId, x.Id });
+        // Partial where the column is mostly NULL (ADR 0072): a row with NULL there costs that index nothing, and
+        // every query on it compares with a value (LeaderId = @id), which SQLite knows implies IS NOT NULL.
+        b.HasIndex(x => new { x.LeaderId, x.Id }).HasFilter("\"LeaderId\" IS NOT NULL");
+        b.HasIndex(x => x.FormerLeaderId).HasFilter("\"FormerLeaderId\" IS NOT NULL");
+        b.HasIndex(x => x.PeerBeneficiaryId).HasFilter("\"PeerBeneficiaryId\" IS NOT NULL");
         b.HasIndex(x => x.Path);
         b.Property(x => x.Name).HasMaxLength(100);
         b.Property(x => x.Phone).HasMaxLength(32);
@@ -143,6 +147,9 @@ internal sealed class ChannelTaskConfiguration : IEntityTypeConfiguration<Channe
 
 internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEntry>
 {
+    /// <summary>The Pending entries by settlement date; the nightly's settle step names it (INDEXED BY).</summary>
+    internal const string PendingBySettlesOnIndex = "IX_LedgerEntries_Pending_SettlesOn";
+
     public void Configure(EntityTypeBuilder<LedgerEntry> b)
     {
         b.ToTable("LedgerEntries");
@@ -155,12 +162,20 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         b.HasOne<RuleSet>().WithMany().HasForeignKey(x => x.RuleSetId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<ChannelTask>().WithMany().HasForeignKey(x => x.ChannelTaskId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<LedgerEntry>().WithMany().HasForeignKey(x => x.ReversesEntryId).OnDelete(DeleteBehavior.Restrict);
-        // Covers the balance sums (member, status → SUM(amount)) without touching the table.
-        b.HasIndex(x => new { x.BeneficiaryId, x.Status, x.AmountFen });
-        b.HasIndex(x => new { x.BeneficiaryId, x.Id });     // a member's statement, keyset-paged
+        // A member's statement, keyset-paged, and its balance sums (ADR 0072). Status is in no full index of the ledger:
+        // a status move (a nightly run moves millions at once) rewrites the row and leaves or enters only the partial
+        // indexes below, instead of moving the entry around a random page of an index on the member.
+        b.HasIndex(x => new { x.BeneficiaryId, x.Id });
         b.HasIndex(x => new { x.OrderId, x.Id });
-        b.HasIndex(x => new { x.Status, x.SettlesOn });      // nightly step 3
-        b.HasIndex(x => new { x.Status, x.ChannelTaskId });  // nightly steps 1 and 2
+        // Partial indexes (ADR 0072): each holds only the entries a nightly step looks for, so a posting that is not
+        // Pending/Frozen/linked skips them and a status move takes the entry out (one delete, no re-insert). Queries
+        // must compare Status with the literal value (EF inlines enum constants; raw SQL writes the number). Status is
+        // also a column of each, because SQLite counts an index as covering only when it holds every column a query names.
+        b.HasIndex(x => new { x.SettlesOn, x.BeneficiaryId, x.AmountFen, x.Status }).HasDatabaseName(PendingBySettlesOnIndex)
+            .HasFilter($"\"Status\" = {(int)EntryStatus.Pending}");                                    // nightly step 3
+        b.HasIndex(x => new { x.ChannelTaskId, x.BeneficiaryId, x.AmountFen, x.Status }).HasDatabaseName("IX_LedgerEntries_Frozen_ChannelTaskId")
+            .HasFilter($"\"Status\" = {(int)EntryStatus.Frozen}");                                     // steps 1–2, frozen sums
+        b.HasIndex(x => x.ReversesEntryId).HasFilter("\"ReversesEntryId\" IS NOT NULL");
     }
 }
 

@@ -203,12 +203,11 @@ namespace LianDong.Domain.Persistence.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ChannelTaskId");
-
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("ReversesEntryId");
+                    b.HasIndex("ReversesEntryId")
+                        .HasFilter("\"ReversesEntryId\" IS NOT NULL");
 
                     b.HasIndex("RuleSetId");
 
@@ -216,11 +215,13 @@ namespace LianDong.Domain.Persistence.Migrations
 
                     b.HasIndex("OrderId", "Id");
 
-                    b.HasIndex("Status", "ChannelTaskId");
+                    b.HasIndex("ChannelTaskId", "BeneficiaryId", "AmountFen", "Status")
+                        .HasDatabaseName("IX_LedgerEntries_Frozen_ChannelTaskId")
+                        .HasFilter("\"Status\" = 1");
 
-                    b.HasIndex("Status", "SettlesOn");
-
-                    b.HasIndex("BeneficiaryId", "Status", "AmountFen");
+                    b.HasIndex("SettlesOn", "BeneficiaryId", "AmountFen", "Status")
+                        .HasDatabaseName("IX_LedgerEntries_Pending_SettlesOn")
+                        .HasFilter("\"Status\" = 0");
 
                     b.ToTable("LedgerEntries", (string)null);
                 });
@@ -382,17 +383,20 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.HasIndex("ExternalId")
                         .IsUnique();
 
-                    b.HasIndex("FormerLeaderId");
+                    b.HasIndex("FormerLeaderId")
+                        .HasFilter("\"FormerLeaderId\" IS NOT NULL");
 
                     b.HasIndex("Name");
 
                     b.HasIndex("Path");
 
-                    b.HasIndex("PeerBeneficiaryId");
+                    b.HasIndex("PeerBeneficiaryId")
+                        .HasFilter("\"PeerBeneficiaryId\" IS NOT NULL");
 
                     b.HasIndex("Phone");
 
-                    b.HasIndex("LeaderId", "Id");
+                    b.HasIndex("LeaderId", "Id")
+                        .HasFilter("\"LeaderId\" IS NOT NULL");
 
                     b.HasIndex("ReferrerId", "Id");
 
