@@ -266,7 +266,7 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
     /// StepReached is advanced by compare-and-set in the same transaction. Plain SQL-92 apart from the
     /// <c>'nightly:' || BusinessDate</c> actor, which relies on dates stored as ISO text (as the provider stores them).
     /// </summary>
-    // EF1002: the raw SQL below interpolates only this class's constants (status numbers, an index name, "=" or "<=");
+    // EF1002: the raw SQL below interpolates only this class's constants (status numbers, an index name);
     // every value is bound as a parameter ({0}, {1}, …).
 #pragma warning disable EF1002
     private async Task RunStepAsync(IReadOnlyList<ClaimedRun> block, int step, CancellationToken ct)
@@ -348,32 +348,31 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
                 db.SettlementBatches.AddRange(batches);
                 await db.SaveChangesAsync(ct);
                 // Date by date, each a range of the Pending partial index (ADR 0072), named so that SQLite never prefers
-                // walking a whole index for the GROUP BY or ORDER BY: the entries due on the date (on the block's first
-                // date also those due before it; the block is one date, RunBlockAsync). The lines are grouped from those
-                // entries before they move, so no statement joins back through the status changes.
+                // walking a whole index for the GROUP BY or ORDER BY: every entry still Pending and due by the date
+                // (dates run in order, so a later date finds only its own and late releases). The lines are grouped from
+                // those entries before they move, so no statement joins back through the status changes.
                 const string pending = LedgerEntryConfiguration.PendingBySettlesOnIndex;
                 foreach (var (run, batch) in block.Zip(batches))
                 {
-                    var due = run.Date == first ? "<=" : "=";
                     object[] args = [atTicks, ActorFor(run.Date), run.Id, run.Date];
                     await db.Database.ExecuteSqlRawAsync($$"""
                         INSERT INTO LedgerStatusChanges (EntryId, FromStatus, ToStatus, At, Actor, NightlyRunId)
                         SELECT e.Id, {{Pending}}, {{Available}}, {0}, {1}, {2}
                         FROM LedgerEntries e INDEXED BY {{pending}}
-                        WHERE e.Status = {{Pending}} AND e.SettlesOn {{due}} {3}
+                        WHERE e.Status = {{Pending}} AND e.SettlesOn <= {3}
                         ORDER BY e.Id
                         """, args, ct);
                     await db.Database.ExecuteSqlRawAsync($$"""
                         INSERT INTO SettlementLines (BatchId, MemberId, EntryCount, AmountFen)
                         SELECT {0}, e.BeneficiaryId, COUNT(*), SUM(e.AmountFen)
                         FROM LedgerEntries e INDEXED BY {{pending}}
-                        WHERE e.Status = {{Pending}} AND e.SettlesOn {{due}} {1}
+                        WHERE e.Status = {{Pending}} AND e.SettlesOn <= {1}
                         GROUP BY e.BeneficiaryId
                         ORDER BY e.BeneficiaryId
                         """, [batch.Id, run.Date], ct);
                     var settled = await db.Database.ExecuteSqlRawAsync($$"""
                         UPDATE LedgerEntries INDEXED BY {{pending}} SET Status = {{Available}}
-                        WHERE Status = {{Pending}} AND SettlesOn {{due}} {0}
+                        WHERE Status = {{Pending}} AND SettlesOn <= {0}
                         """, [run.Date], ct);
                     var t = await db.SettlementLines.Where(l => l.BatchId == batch.Id)
                         .GroupBy(l => l.BatchId)
