@@ -81,6 +81,25 @@ internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 
 public static class StreamingReads
 {
+    /// <summary>
+    /// Opens the context's connection for a long forward-only read (an export of up to millions of rows) and turns its
+    /// memory map off: such a read touches pages all over the file once each, and through the map every one of them
+    /// would count in the process's working set (a 100,000-line export of a million-member database mapped ~1 GB).
+    /// Through the connection's page cache it stays flat. The next open of the pooled connection maps again
+    /// (<see cref="SqlitePragmaInterceptor"/>); ADR 0071.
+    /// </summary>
+    public static async Task UseForStreamingAsync(this LianDongDbContext db, CancellationToken ct = default)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        await using var cmd = db.Database.GetDbConnection().CreateCommand();
+        cmd.CommandText = "PRAGMA mmap_size=0;";
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
+
+/// <summary>The page cache of the console's big writes (ADR 0072).</summary>
+public static class WriterCache
+{
     /// <summary>The page cache of <see cref="UseWriterCacheAsync"/>: 256 MB.</summary>
     public const int WriterCacheKib = 262_144;
 
@@ -96,21 +115,6 @@ public static class StreamingReads
         await db.Database.OpenConnectionAsync(ct);
         await using var cmd = db.Database.GetDbConnection().CreateCommand();
         cmd.CommandText = $"PRAGMA cache_size=-{WriterCacheKib};";
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>
-    /// Opens the context's connection for a long forward-only read (an export of up to millions of rows) and turns its
-    /// memory map off: such a read touches pages all over the file once each, and through the map every one of them
-    /// would count in the process's working set (a 100,000-line export of a million-member database mapped ~1 GB).
-    /// Through the connection's page cache it stays flat. The next open of the pooled connection maps again
-    /// (<see cref="SqlitePragmaInterceptor"/>); ADR 0071.
-    /// </summary>
-    public static async Task UseForStreamingAsync(this LianDongDbContext db, CancellationToken ct = default)
-    {
-        await db.Database.OpenConnectionAsync(ct);
-        await using var cmd = db.Database.GetDbConnection().CreateCommand();
-        cmd.CommandText = "PRAGMA mmap_size=0;";
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

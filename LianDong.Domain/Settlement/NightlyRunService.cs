@@ -157,22 +157,17 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
         {
             for (var step = block[0].StepReached + 1; step <= NightlyRun.StepSettle; step++)
             {
-                if (step == NightlyRun.StepSettle)
+                // Settling commits date by date (ADR 0072): each date's transaction stays small enough for the page
+                // cache, where one transaction over a long catch-up would rewrite most of the ledger's pages at once
+                // and spill them to the WAL again and again. A crash between two dates leaves the earlier ones at
+                // step 3; the next run completes them and settles the rest (blocks split by the step reached).
+                IEnumerable<IReadOnlyList<ClaimedRun>> units = step == NightlyRun.StepSettle ? block.Select(run => (IReadOnlyList<ClaimedRun>)[run]) : [block];
+                foreach (var unit in units)
                 {
-                    // Settling commits date by date (ADR 0072): each date's transaction stays small enough for the page
-                    // cache, where one transaction over a long catch-up would rewrite most of the ledger's pages at once
-                    // and spill them to the WAL again and again. A crash between two dates leaves the earlier ones at
-                    // step 3; the next run completes them and settles the rest (blocks split by the step reached).
-                    foreach (var run in block)
-                    {
-                        await RunStepAsync([run], step, ct);
-                        if (AfterStepForTests is { } settled) await settled(run.Date, step);
-                    }
-                    continue;
+                    await RunStepAsync(unit, step, ct);
+                    if (AfterStepForTests is { } hook)
+                        foreach (var run in unit) await hook(run.Date, step);
                 }
-                await RunStepAsync(block, step, ct);
-                if (AfterStepForTests is { } hook)
-                    foreach (var run in block) await hook(run.Date, step);
             }
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             await db.NightlyRuns.Where(r => ids.Contains(r.Id)).ExecuteUpdateAsync(s => s
