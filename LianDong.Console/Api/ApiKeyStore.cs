@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using LianDong.Domain.Compliance;
@@ -31,14 +32,26 @@ public sealed class ApiKeyInputException(string field, string message) : Excepti
 /// Creates, lists, revokes and checks storefront API keys. Used by the API keys page (through
 /// <c>ApiKeyService</c>, which checks the admin role), the <c>api-key create</c> verb and the API itself.
 /// Keys are <c>ld_</c> + 43 base64url characters (256 random bits); only their SHA-256 is stored.
+/// A key's last use is recorded off the request path (<see cref="AuthenticateAsync"/>); disposal waits for those writes.
 /// </summary>
-public sealed class ApiKeyStore(IDbContextFactory<LianDongDbContext> dbs, TimeProvider clock)
+public sealed class ApiKeyStore(IDbContextFactory<LianDongDbContext> dbs, TimeProvider clock, ILogger<ApiKeyStore>? log = null)
+    : IAsyncDisposable, IDisposable
 {
     public const string KeyPrefix = "ld_";
     public const string AuditCreate = "apikey.create";
     public const string AuditRevoke = "apikey.revoke";
     /// <summary>Last-used is written at most this often per key, so reads do not queue behind the one SQLite writer.</summary>
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    /// <summary>Per key, the use this process last took it upon itself to record: one write per key and resolution,
+    /// however many requests arrive at once.</summary>
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _usageClaims = new();
+    private readonly ConcurrentDictionary<Task, bool> _usageWrites = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private long _usageWritesMade;
+
+    /// <summary>Last-used writes this store has made (a write that found the key already recorded counts too).</summary>
+    public long UsageWrites => Interlocked.Read(ref _usageWritesMade);
 
     public async Task<(ApiKeyRow Key, string Secret)> CreateAsync(string? name, string? merchantCode, string actor, CancellationToken ct = default)
     {
@@ -90,7 +103,13 @@ public sealed class ApiKeyStore(IDbContextFactory<LianDongDbContext> dbs, TimePr
         return true;
     }
 
-    /// <summary>The caller a presented key stands for, or null when it is unknown or revoked. Records the last use.</summary>
+    /// <summary>
+    /// The caller a presented key stands for, or null when it is unknown or revoked. When the key's last use is older
+    /// than <see cref="LastUsedResolution"/>, one request (per key and resolution, in this process) starts writing the
+    /// new one in the background. The request does not wait for it: the write needs SQLite's one writer, which an
+    /// engine batch or a nightly step may hold, and a request must neither wait for that nor fail because of it.
+    /// A write that fails is logged and left to the next request.
+    /// </summary>
     public async Task<ApiCaller?> AuthenticateAsync(string presented, CancellationToken ct = default)
     {
         if (!presented.StartsWith(KeyPrefix, StringComparison.Ordinal) || presented.Length > 100) return null;
@@ -103,14 +122,67 @@ public sealed class ApiKeyStore(IDbContextFactory<LianDongDbContext> dbs, TimePr
                          select new { k.Id, k.Name, k.MerchantId, Code = m == null ? null : m.Code, k.LastUsedAt }).FirstOrDefaultAsync(ct);
         if (row is null) return null;
         var now = clock.GetUtcNow();
-        if (row.LastUsedAt is null || now - row.LastUsedAt.Value >= LastUsedResolution)
-        {
-            var threshold = now - LastUsedResolution;
-            await db.ApiKeys.Where(k => k.Id == row.Id && (k.LastUsedAt == null || k.LastUsedAt <= threshold))
-                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
-        }
+        if ((row.LastUsedAt is null || now - row.LastUsedAt.Value >= LastUsedResolution) && TryClaimUsage(row.Id, now))
+            TrackUsageWrite(RecordUseAsync(row.Id, now));
         return new ApiCaller(row.Id, row.Name, row.MerchantId, row.Code);
     }
+
+    /// <summary>Completes when every last-use write started so far has finished (written, or failed and logged).</summary>
+    public Task UsageRecorded() => Task.WhenAll(_usageWrites.Keys);
+
+    private bool TryClaimUsage(long keyId, DateTimeOffset now)
+    {
+        while (true)
+        {
+            if (!_usageClaims.TryGetValue(keyId, out var claimed))
+            {
+                if (_usageClaims.TryAdd(keyId, now)) return true;
+                continue;
+            }
+            if (now - claimed < LastUsedResolution) return false;
+            if (_usageClaims.TryUpdate(keyId, now, claimed)) return true;
+        }
+    }
+
+    private void TrackUsageWrite(Task write)
+    {
+        _usageWrites.TryAdd(write, true);
+        _ = write.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, bool>)state!).TryRemove(t, out _), _usageWrites,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task RecordUseAsync(long keyId, DateTimeOffset now)
+    {
+        await Task.Yield(); // off the request's path before the first database call
+        try
+        {
+            var stop = _stopping.Token;
+            await using var db = await dbs.CreateDbContextAsync(stop);
+            var threshold = now - LastUsedResolution;
+            await db.ApiKeys.Where(k => k.Id == keyId && (k.LastUsedAt == null || k.LastUsedAt <= threshold))
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), stop);
+            Interlocked.Increment(ref _usageWritesMade);
+        }
+        catch (Exception e)
+        {
+            // Informational only: give the claim back so a later request tries again.
+            _usageClaims.TryRemove(KeyValuePair.Create(keyId, now));
+            if (!_stopping.IsCancellationRequested) log?.LogWarning(e, "The last use of API key #{KeyId} was not recorded", keyId);
+        }
+    }
+
+    /// <summary>Lets the last-use writes in progress finish (each is one short statement; a busy database is given up on).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested) return;
+        try { await UsageRecorded().WaitAsync(TimeSpan.FromSeconds(5)); }
+        catch (TimeoutException) { }
+        await _stopping.CancelAsync();
+        await UsageRecorded();
+        _stopping.Dispose();
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     internal static string HashOf(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

@@ -48,6 +48,7 @@ public class StorefrontApiTests(StorefrontFixture f) : IClassFixture<StorefrontF
         var (row, secret) = await store.CreateAsync("revoke me", null, "test");
         var client = f.Host.ClientWith(secret);
         AssertProblem(await client.GetAsync2("/api/v1/members/nobody"), 404, "memberId");
+        await store.UsageRecorded();
         Assert.NotNull((await store.ListAsync()).Single(k => k.Id == row.Id).LastUsedAt);
         Assert.True(await store.RevokeAsync(row.Id, "test"));
         AssertProblem(await client.GetAsync2("/api/v1/members/nobody"), 401, "Authorization");
