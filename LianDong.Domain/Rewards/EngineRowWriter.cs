@@ -116,9 +116,14 @@ internal sealed class EngineRowWriter : IDisposable
 
     public string Delimit(string identifier) => _sql.DelimitIdentifier(identifier);
 
+    /// <summary>
+    /// Adds parameter <c>@<paramref name="name"/></c>. The name carries its <c>@</c> as the SQL text writes it:
+    /// Microsoft.Data.Sqlite looks each parameter's name up in the statement at every execution, and a name without
+    /// the prefix first costs a failed lookup (with its UTF-8 conversion) per parameter and row.
+    /// </summary>
     public static DbParameter AddParameter(DbCommand cmd, string name, RelationalTypeMapping mapping)
     {
-        var p = mapping.CreateParameter(cmd, name, null, nullable: true);
+        var p = mapping.CreateParameter(cmd, "@" + name, null, nullable: true);
         cmd.Parameters.Add(p);
         return p;
     }
