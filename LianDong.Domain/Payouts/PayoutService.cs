@@ -28,6 +28,10 @@ public sealed record PayoutLineRow(long Id, long MemberId, string MemberExternal
 /// </summary>
 public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory, PayoutAccountService accounts, TimeProvider time)
 {
+    private const int LineChunk = 2_000;
+    // Status numbers written into the SQL as literals (no user input), as in NightlyRunService.
+    private const int Available = (int)EntryStatus.Available, Paid = (int)EntryStatus.Paid;
+
     public async Task<PayoutPreview> PreviewAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -83,21 +87,30 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
         db.PayoutBatches.Add(batch);
         await db.SaveChangesAsync(ct);
 
-        var ids = preview.Included.Select(c => c.MemberId).ToList();
-        var entries = await db.LedgerEntries.AsNoTracking().Where(e => e.Status == EntryStatus.Available && ids.Contains(e.BeneficiaryId))
-            .Select(e => new { e.Id, e.BeneficiaryId, e.AmountFen }).ToListAsync(ct);
-        var byMember = entries.ToLookup(e => e.BeneficiaryId);
+        // Lines in chunks, the tracker cleared after each (a payout can have 100,000+ lines); then each line's entries in
+        // one set-based INSERT. The transaction holds the write lock since the preview, so nothing moved in between.
         var n = 0;
-        foreach (var c in preview.Included)
+        foreach (var chunk in preview.Included.Chunk(LineChunk))
         {
-            var mine = byMember[c.MemberId].ToList();
-            if (mine.Sum(e => e.AmountFen) != c.AmountFen)
-                throw new PayoutRuleException($"member {c.MemberExternalId}'s balance changed while the batch was built; build again");
-            var line = new PayoutLine(batch.Id, c.MemberId, c.AmountFen, c.MaskedAccountName, c.BankName, c.MaskedAccountNo, $"{batch.Reference}-{++n:D6}");
-            db.PayoutLines.Add(line);
+            db.PayoutLines.AddRange(chunk.Select(c =>
+                new PayoutLine(batch.Id, c.MemberId, c.AmountFen, c.MaskedAccountName, c.BankName, c.MaskedAccountNo, $"{batch.Reference}-{++n:D6}")));
             await db.SaveChangesAsync(ct);
-            db.PayoutLineEntries.AddRange(mine.Select(e => new PayoutLineEntry(line.Id, e.Id, e.AmountFen)));
+            db.ChangeTracker.Clear();
         }
+        await db.Database.ExecuteSqlRawAsync($$"""
+            INSERT INTO PayoutLineEntries (LineId, EntryId, AmountFen)
+            SELECT l.Id, e.Id, e.AmountFen
+            FROM PayoutLines l JOIN LedgerEntries e ON e.BeneficiaryId = l.MemberId AND e.Status = {{Available}}
+            WHERE l.BatchId = {0}
+            ORDER BY l.Id, e.Id
+            """, [batch.Id], ct);
+        var unequal = await db.Database.SqlQueryRaw<string>("""
+            SELECT l.Reference AS Value FROM PayoutLines l
+            WHERE l.BatchId = {0} AND l.AmountFen <> COALESCE((SELECT SUM(x.AmountFen) FROM PayoutLineEntries x WHERE x.LineId = l.Id), 0)
+            LIMIT 1
+            """, batch.Id).ToListAsync(ct);
+        if (unequal.Count > 0) // a defect, not a race: the preview and the entries are read in the same write transaction
+            throw new PayoutRuleException($"line {unequal[0]}'s entries do not add up to its amount; nothing was built — build again");
         db.AuditLog.Add(new AuditLogEntry(now, actor, AuditActions.PayoutCreate, $"payout:{batch.Reference}", null,
             $"lines={batch.LineCount}; totalFen={batch.TotalFen}; minPayoutFen={batch.MinPayoutFen}; leftOut={preview.Excluded.Count}"));
         await db.SaveChangesAsync(ct);
@@ -128,24 +141,37 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
                 .SetProperty(b => b.ApprovedBy, actor).SetProperty(b => b.ApprovedAt, now), ct);
         if (won == 0) throw new PayoutRuleException($"{batch.Reference} was approved by someone else a moment ago");
 
-        var lines = await db.PayoutLines.AsNoTracking().Where(l => l.BatchId == batchId)
-            .Select(l => new { l.Id, l.MemberId, l.Reference }).ToListAsync(ct);
-        var lineIds = lines.Select(l => l.Id).ToList();
-        var lineEntries = await db.PayoutLineEntries.AsNoTracking().Where(x => lineIds.Contains(x.LineId)).ToListAsync(ct);
-        foreach (var le in lineEntries)
-            if (!await LedgerStatusMover.MoveAsync(db, le.EntryId, EntryStatus.Available, EntryStatus.Paid, now, actor, null, ct))
-            {
-                var line = lines.First(l => l.Id == le.LineId);
-                throw new PayoutRuleException($"ledger entry {le.EntryId} of line {line.Reference} is no longer Available (paid or changed since the batch was built); nothing was approved — build a new batch");
-            }
-        var memberIds = lines.Select(l => l.MemberId).ToList();
+        // Every entry of the batch Available → Paid, set-based: first the check (inside the write transaction, so it
+        // stays true), then the move and its status-change rows.
+        var moved = await db.Database.SqlQueryRaw<string>($$"""
+            SELECT 'ledger entry ' || x.EntryId || ' of line ' || l.Reference AS Value
+            FROM PayoutLines l JOIN PayoutLineEntries x ON x.LineId = l.Id JOIN LedgerEntries e ON e.Id = x.EntryId
+            WHERE l.BatchId = {0} AND e.Status <> {{Available}}
+            ORDER BY x.Id LIMIT 1
+            """, batchId).ToListAsync(ct);
+        if (moved.Count > 0)
+            throw new PayoutRuleException($"{moved[0]} is no longer Available (paid or changed since the batch was built); nothing was approved — build a new batch");
+        var args = new object[] { batchId, now.UtcTicks, actor };
+        var changes = await db.Database.ExecuteSqlRawAsync($$"""
+            INSERT INTO LedgerStatusChanges (EntryId, FromStatus, ToStatus, At, Actor, NightlyRunId)
+            SELECT x.EntryId, {{Available}}, {{Paid}}, {1}, {2}, NULL
+            FROM PayoutLines l JOIN PayoutLineEntries x ON x.LineId = l.Id
+            WHERE l.BatchId = {0}
+            ORDER BY x.Id
+            """, args, ct);
+        var entryCount = await db.Database.ExecuteSqlRawAsync($$"""
+            UPDATE LedgerEntries SET Status = {{Paid}}
+            WHERE Status = {{Available}} AND Id IN (SELECT x.EntryId FROM PayoutLines l JOIN PayoutLineEntries x ON x.LineId = l.Id WHERE l.BatchId = {0})
+            """, args, ct);
+        if (entryCount != changes) throw new InvalidOperationException($"{batch.Reference}: {changes} status changes recorded for {entryCount} entries moved");
+        var memberIds = await db.PayoutLines.AsNoTracking().Where(l => l.BatchId == batchId).Select(l => l.MemberId).ToListAsync(ct);
         var negative = await db.LedgerEntries.Where(e => e.Status == EntryStatus.Available && memberIds.Contains(e.BeneficiaryId))
             .GroupBy(e => e.BeneficiaryId).Select(g => new { g.Key, Sum = g.Sum(e => e.AmountFen) }).Where(x => x.Sum < 0).ToListAsync(ct);
         if (negative.Count > 0)
             throw new PayoutRuleException($"a clawback posted since the batch was built would pay member {negative[0].Key} more than they have; nothing was approved — build a new batch");
 
         db.AuditLog.Add(new AuditLogEntry(now, actor, AuditActions.PayoutApprove, $"payout:{batch.Reference}", "Created",
-            $"Approved; lines={batch.LineCount}; totalFen={batch.TotalFen}; entries={lineEntries.Count}"));
+            $"Approved; lines={batch.LineCount}; totalFen={batch.TotalFen}; entries={entryCount}"));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }

@@ -57,6 +57,57 @@ public class PayoutTests
     }
 
     [Fact]
+    public async Task A_payout_of_more_lines_than_one_chunk_pays_each_member_exactly_their_available_entries()
+    {
+        // 2,100 agents, each with one buyer under them (day 9): 2,100 members with a direct reward, Available by day 18.
+        await using var h = await FinanceScenario.CreateAsync("A", "D");
+        const int Agents = 2_100;
+        var at = LianDong.Domain.Engine.PlatformTime.EndOfLocalDay(FinanceScenario.Day8).AddHours(2);
+        var events = new List<LianDong.Domain.Engine.EngineEvent>();
+        for (var i = 0; i < Agents; i++)
+        {
+            events.Add(new LianDong.Domain.Engine.RegisterMember($"P{i}", "A", at));
+            events.Add(new LianDong.Domain.Engine.PayPackOrder($"oP{i}", $"P{i}", "GP499", at.AddMinutes(1)));
+            events.Add(new LianDong.Domain.Engine.RegisterMember($"Q{i}", $"P{i}", at.AddMinutes(2)));
+            events.Add(new LianDong.Domain.Engine.PayPackOrder($"oQ{i}", $"Q{i}", "GP499", at.AddMinutes(3)));
+        }
+        h.Clock.Now = at.AddMinutes(4);
+        foreach (var chunk in events.Chunk(400)) await h.Engine.ApplyBatchAsync(chunk);
+        await h.NightlyAsync(FinanceScenario.Day8.AddDays(10));
+        for (var i = 0; i < Agents; i++) await h.PayoutAccounts.SetAsync($"P{i}", $"王{i}", "建设银行", $"6217{i:D12}", "test");
+
+        await using var db = await h.Db.CreateDbContextAsync();
+        var available = await db.LedgerEntries.AsNoTracking().Where(e => e.Status == EntryStatus.Available)
+            .Select(e => new { e.Id, e.BeneficiaryId, e.AmountFen }).ToListAsync();
+        var preview = await h.Get<PayoutService>().PreviewAsync();
+        Assert.True(preview.Included.Count > Agents, $"{preview.Included.Count} members included");
+        var included = preview.Included.Select(c => c.MemberId).ToHashSet();
+
+        var payouts = h.Get<PayoutService>();
+        var batch = await payouts.BuildAsync("fin1@test");
+        Assert.Equal((preview.Included.Count, preview.TotalFen), (batch.LineCount, batch.TotalFen));
+        var lines = await db.PayoutLines.AsNoTracking().Where(l => l.BatchId == batch.Id).OrderBy(l => l.Id).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, lines.Count).Select(n => $"{batch.Reference}-{n:D6}"), lines.Select(l => l.Reference));
+        Assert.Equal(preview.Included.Select(c => (c.MemberId, c.AmountFen)), lines.Select(l => (l.MemberId, l.AmountFen)));
+        var lineOf = lines.ToDictionary(l => l.Id, l => l.MemberId);
+        var lineEntries = await db.PayoutLineEntries.AsNoTracking().Where(x => lineOf.Keys.Contains(x.LineId)).ToListAsync();
+        // Each line holds exactly its member's Available entries, at their amounts.
+        Assert.Equal(available.Where(e => included.Contains(e.BeneficiaryId)).Select(e => (e.BeneficiaryId, e.Id, e.AmountFen)).Order(),
+            lineEntries.Select(x => (lineOf[x.LineId], x.EntryId, x.AmountFen)).Order());
+
+        await payouts.ApproveAsync(batch.Id, "fin2@test");
+        var paidIds = lineEntries.Select(x => x.EntryId).ToHashSet();
+        var after = await db.LedgerEntries.AsNoTracking().Where(e => paidIds.Contains(e.Id)).Select(e => e.Status).Distinct().ToListAsync();
+        Assert.Equal([EntryStatus.Paid], after);
+        var changes = await db.LedgerStatusChanges.AsNoTracking().Where(c => c.ToStatus == EntryStatus.Paid).ToListAsync();
+        Assert.Equal(paidIds.Order(), changes.Select(c => c.EntryId).Order());
+        Assert.All(changes, c => Assert.Equal((EntryStatus.Available, "fin2@test", h.Clock.Now), (c.FromStatus, c.Actor, c.At)));
+        Assert.Contains($"entries={paidIds.Count}", (await db.AuditLog.SingleAsync(x => x.Action == "payout.approve")).NewValue);
+        foreach (var m in new[] { included.First(), included.Last() })
+            Assert.Equal(0, (await h.Ledger.GetBalancesAsync(m)).AvailableFen);
+    }
+
+    [Fact]
     public async Task Concurrent_approvals_pay_once()
     {
         await using var h = await FinanceScenario.CreateAsync("A", "D");
