@@ -308,9 +308,24 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
         await foreach (var row in LinesQuery(db, batchId, 0).AsAsyncEnumerable().WithCancellation(ct)) yield return row;
     }
 
+    /// <summary>
+    /// One page of a batch's lines for the console's grid (offset paging; the batch's <c>LineCount</c> is the total), in
+    /// member order, which the index <c>(BatchId, MemberId)</c> gives without sorting — and which is the order the lines
+    /// were numbered in, since a batch is built from the preview sorted by member.
+    /// </summary>
+    public async Task<IReadOnlyList<PayoutLineRow>> GetLinesPageAsync(long batchId, int skip, int take, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Rows(db, db.PayoutLines.AsNoTracking().Where(l => l.BatchId == batchId).OrderBy(l => l.MemberId).Skip(skip).Take(take)).ToListAsync(ct);
+    }
+
     private static IQueryable<PayoutLineRow> LinesQuery(LianDongDbContext db, long batchId, long afterId) =>
-        db.PayoutLines.AsNoTracking().Where(l => l.BatchId == batchId && l.Id > afterId).OrderBy(l => l.Id)
-            .Select(l => new PayoutLineRow(l.Id, l.MemberId, db.Members.Where(m => m.Id == l.MemberId).Select(m => m.ExternalId).First(),
+        Rows(db, db.PayoutLines.AsNoTracking().Where(l => l.BatchId == batchId && l.Id > afterId).OrderBy(l => l.Id));
+
+    private static IQueryable<PayoutLineRow> Rows(LianDongDbContext db, IQueryable<PayoutLine> lines) =>
+        lines.Select(l => new PayoutLineRow(l.Id, l.MemberId, db.Members.Where(m => m.Id == l.MemberId).Select(m => m.ExternalId).First(),
                 l.AmountFen, l.MaskedAccountName, l.BankName, l.MaskedAccountNo, l.Reference, l.Status, l.FailureReason, l.ResolvedAt));
 
     public static string Yuan(long fen) => $"¥{fen / 100}.{Math.Abs(fen % 100):D2}".Replace("¥-", "-¥");

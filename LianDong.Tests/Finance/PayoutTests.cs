@@ -89,6 +89,11 @@ public class PayoutTests
         var lines = await db.PayoutLines.AsNoTracking().Where(l => l.BatchId == batch.Id).OrderBy(l => l.Id).ToListAsync();
         Assert.Equal(Enumerable.Range(1, lines.Count).Select(n => $"{batch.Reference}-{n:D6}"), lines.Select(l => l.Reference));
         Assert.Equal(preview.Included.Select(c => (c.MemberId, c.AmountFen)), lines.Select(l => (l.MemberId, l.AmountFen)));
+        // The console's grid reads one page at a time, in member order (= the order the lines were numbered in).
+        var page = await payouts.GetLinesPageAsync(batch.Id, 2_000, 50);
+        Assert.Equal(lines.Skip(2_000).Take(50).Select(l => l.Reference), page.Select(l => l.Reference));
+        var last = await payouts.GetLinesPageAsync(batch.Id, lines.Count - 3, 50);
+        Assert.Equal(lines.TakeLast(3).Select(l => l.Reference), last.Select(l => l.Reference));
         var lineOf = lines.ToDictionary(l => l.Id, l => l.MemberId);
         var lineEntries = await db.PayoutLineEntries.AsNoTracking().Where(x => lineOf.Keys.Contains(x.LineId)).ToListAsync();
         // Each line holds exactly its member's Available entries, at their amounts.

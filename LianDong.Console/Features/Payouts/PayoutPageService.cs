@@ -65,10 +65,11 @@ public sealed class PayoutPageService(PayoutService payouts, PayoutAccountServic
         return await payouts.GetBatchAsync(batchId, ct);
     }
 
-    public async Task<IReadOnlyList<PayoutLineRow>> LinesAsync(long batchId, long afterId = 0, int take = 200, CancellationToken ct = default)
+    /// <summary>One page of a batch's lines for the grid (server-side paging; the batch's line count is the total).</summary>
+    public async Task<IReadOnlyList<PayoutLineRow>> LinesPageAsync(long batchId, int skip, int take, CancellationToken ct = default)
     {
         await RequireAsync();
-        return await payouts.GetLinesAsync(batchId, afterId, take, ct);
+        return await payouts.GetLinesPageAsync(batchId, Math.Max(0, skip), Math.Clamp(take, 1, 500), ct);
     }
 
     /// <summary>Finance sets or corrects a member's payout account (encrypted and audited by PayoutAccountService).</summary>

@@ -3,6 +3,7 @@ using LianDong.Domain.Payouts;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Radzen;
+using Radzen.Blazor;
 
 namespace LianDong.Console.Features.Payouts;
 
@@ -14,7 +15,10 @@ public partial class PayoutsPage
     private PayoutPreview? preview;
     private IReadOnlyList<PayoutBatch>? batches;
     private PayoutBatch? selected;
+    private const int LinesPageSize = 50;
+    private RadzenDataGrid<PayoutLineRow>? linesGrid;
     private IReadOnlyList<PayoutLineRow>? lines;
+    private bool linesLoading;
     private IReadOnlyList<string>? importErrors;
     private string? message, failReason;
     private bool messageOk;
@@ -34,16 +38,20 @@ public partial class PayoutsPage
 
     private async Task SelectAsync(PayoutBatch batch)
     {
+        var same = selected?.Id == batch.Id;
         selected = await Payouts.GetAsync(batch.Id);
         importErrors = null;
-        // Lines of one batch: the first pages, keyset by id (a batch is a few thousand lines at most in practice).
-        var all = new List<PayoutLineRow>();
-        for (var page = await Payouts.LinesAsync(batch.Id); page.Count > 0; page = await Payouts.LinesAsync(batch.Id, page[^1].Id))
-        {
-            all.AddRange(page);
-            if (all.Count >= 5000) break;
-        }
-        lines = all;
+        // Another batch gets a new grid (keyed by batch), which loads its first page; the same batch reloads the page shown.
+        if (same && linesGrid is not null) await linesGrid.Reload();
+    }
+
+    /// <summary>Server-side paging: only the page shown is read, however many lines the batch has.</summary>
+    private async Task LoadLinesAsync(LoadDataArgs args)
+    {
+        if (selected is null) return;
+        linesLoading = true;
+        lines = await Payouts.LinesPageAsync(selected.Id, args.Skip ?? 0, args.Top ?? LinesPageSize);
+        linesLoading = false;
     }
 
     private async Task ReloadAsync()
