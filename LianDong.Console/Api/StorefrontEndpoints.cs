@@ -21,7 +21,7 @@ public static class StorefrontEndpoints
         services.AddSingleton<StorefrontService>();
         // No document transformers: they need Microsoft.OpenApi types, and the pinned 1.6.30 (the feed lacks the
         // 1.6.31 that Microsoft.AspNetCore.OpenApi 9.0.22 was built on) does not compile against them (CS1705).
-        // The key scheme is described in docs/api.md and in each operation's 401 answer.
+        // The key scheme is added to the generated JSON instead (OpenApiBearerScheme), and described in docs/api.md.
         OpenApiAssemblyRedirect.Install();
         AddOpenApiDocument(services);
         return services;
@@ -34,6 +34,7 @@ public static class StorefrontEndpoints
 
     public static void MapStorefrontApi(this WebApplication app)
     {
+        app.UseWhen(http => http.Request.Path.Equals(OpenApiPath, StringComparison.OrdinalIgnoreCase), b => b.Use(OpenApiBearerScheme.AddToDocumentAsync));
         app.MapOpenApi(OpenApiPath).AllowAnonymous();
 
         var api = app.MapGroup("/api/v1").AllowAnonymous().AddEndpointFilter<ApiGuard>().WithTags("storefront");

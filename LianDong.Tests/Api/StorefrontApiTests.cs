@@ -231,6 +231,12 @@ public class StorefrontApiTests(StorefrontFixture f) : IClassFixture<StorefrontF
                      "/api/v1/members/{memberId}/entries", "/api/v1/members/{memberId}/referrals", "/api/v1/members/{memberId}/payout-account", "/api/v1/packs/{code}" })
             Assert.Contains(p, paths);
         Assert.All(paths, p => Assert.StartsWith("/api/v1/", p));
+        // The key scheme is declared, and required by every operation (the document itself needs no key).
+        var bearer = doc["components"]!["securitySchemes"]!["Bearer"]!;
+        Assert.Equal(("http", "bearer"), ((string?)bearer["type"], (string?)bearer["scheme"]));
+        Assert.NotNull(Assert.Single(doc["security"]!.AsArray())!["Bearer"]);
+        Assert.NotNull(doc["components"]!["schemas"]); // the generated schemas are still there
+        Assert.Equal(response.Content.Headers.ContentLength, (await response.Content.ReadAsByteArrayAsync()).Length);
     }
 }
 
