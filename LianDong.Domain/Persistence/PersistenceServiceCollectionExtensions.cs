@@ -61,7 +61,7 @@ public static class PersistenceServiceCollectionExtensions
 internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
     public static readonly SqlitePragmaInterceptor Instance = new();
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; " +
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; " +
                                    "PRAGMA mmap_size=2147418112; PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=40000;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)

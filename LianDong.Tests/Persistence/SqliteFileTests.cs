@@ -38,6 +38,8 @@ public class SqliteFileTests
 
             var journal = await ctx.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToListAsync();
             Assert.Equal("wal", Assert.Single(journal));
+            // Every commit reaches the disk before it returns: an acknowledged write survives a power cut (2 = FULL).
+            Assert.Equal(2, Assert.Single(await ctx.Database.SqlQueryRaw<int>("PRAGMA synchronous").ToListAsync()));
         }
     }
 
