@@ -310,13 +310,7 @@ public sealed class BenchRunner(TextWriter log)
         await Exec(c, "DROP TABLE IF EXISTS BenchRawLedgerEntries; CREATE TABLE BenchRawLedgerEntries AS SELECT * FROM LedgerEntries WHERE 0;" +
                       "CREATE UNIQUE INDEX IX_BenchRaw_Key ON BenchRawLedgerEntries (IdempotencyKey);" +
                       "CREATE INDEX IX_BenchRaw_Beneficiary ON BenchRawLedgerEntries (BeneficiaryId, Status, AmountFen);", ct);
-        var columns = new List<(string Name, string Type)>();
-        await using (var info = c.CreateCommand())
-        {
-            info.CommandText = "PRAGMA table_info(LedgerEntries)";
-            await using var r = await info.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) if (r.GetString(1) != "Id") columns.Add((r.GetString(1), r.GetString(2).ToUpperInvariant()));
-        }
+        var columns = (await LedgerColumnsAsync(c, ct)).Where(x => x.Name != "Id").ToList();
         var watch = Stopwatch.StartNew();
         await using (var tx = c.BeginTransaction())
         {
@@ -369,13 +363,7 @@ public sealed class BenchRunner(TextWriter log)
             .Replace("ON \"LedgerEntries\" (", $"ON \"{Copy}\" (")
             .Replace("\"IX_LedgerEntries_", $"\"IX_{Copy}_")).ToList();
         await Exec(c, $"DROP TABLE IF EXISTS {Copy}; " + string.Join(";\n", copyDdl) + ";", ct);
-        var columns = new List<string>();
-        await using (var info = c.CreateCommand())
-        {
-            info.CommandText = "PRAGMA table_info(LedgerEntries)";
-            await using var r = await info.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) columns.Add(r.GetString(1));
-        }
+        var columns = (await LedgerColumnsAsync(c, ct)).Select(x => x.Name).ToList();
         var list = string.Join(", ", columns.Select(x => $"\"{x}\""));
         var posted = string.Join(", ", columns.Select(x => x == "Status"
             ? "COALESCE((SELECT s.FromStatus FROM LedgerStatusChanges s WHERE s.EntryId = e.Id ORDER BY s.Id LIMIT 1), e.Status)"
@@ -423,6 +411,17 @@ public sealed class BenchRunner(TextWriter log)
         }
         await Exec(c, $"DROP TABLE {Copy}", ct);
         return (rows, timed.Elapsed.TotalSeconds, ddl.Count - 1);
+    }
+
+    /// <summary>The ledger table's columns in table order: name and declared type (upper case).</summary>
+    private static async Task<List<(string Name, string Type)>> LedgerColumnsAsync(SqliteConnection c, CancellationToken ct)
+    {
+        var columns = new List<(string Name, string Type)>();
+        await using var info = c.CreateCommand();
+        info.CommandText = "PRAGMA table_info(LedgerEntries)";
+        await using var r = await info.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) columns.Add((r.GetString(1), r.GetString(2).ToUpperInvariant()));
+        return columns;
     }
 
     private static async Task Exec(SqliteConnection c, string sql, CancellationToken ct)
