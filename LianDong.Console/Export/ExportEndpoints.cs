@@ -27,17 +27,19 @@ public static class ExportEndpoints
                 $"no settlement batch for {d:yyyy-MM-dd}");
         }).RequireAuthorization(finance);
 
-        exports.MapGet("/payouts/{id:long}.xlsx", async (long id, HttpContext http, ExportService export, CancellationToken ct) =>
+        // The bank file carries full account numbers: finance users only (admins see the masked lines on screen).
+        var financeOnly = new AuthorizeAttribute { Roles = AppRoles.Finance };
+        exports.MapGet("/payouts/{id:long}.xlsx", (long id, HttpContext http, ExportService export, CancellationToken ct) =>
+            BankFileAsync(http, id, ContentType, $"payout-PB{id:D6}.xlsx", s => export.PayoutBatchAsync(id, s, Actor(http), ct)))
+            .RequireAuthorization(financeOnly);
+
+        exports.MapGet("/payouts/{id:long}.csv", (long id, string? encoding, HttpContext http, ExportService export, CancellationToken ct) =>
         {
-            try
-            {
-                return await StreamAsync(http, $"payout-PB{id:D6}.xlsx", s => export.PayoutBatchAsync(id, s, Actor(http), ct), $"no payout batch {id}");
-            }
-            catch (EngineException e)
-            {
-                return Results.Problem(title: "The batch cannot be exported", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
-            }
-        }).RequireAuthorization(finance);
+            if (BankText.Named(encoding) is not { } enc) return Task.FromResult(Bad("encoding", $"encoding \"{encoding}\" must be utf-8 or gb18030"));
+            var suffix = enc.CodePage == 65001 ? "utf8" : "gb18030";
+            return BankFileAsync(http, id, $"text/csv; charset={(enc.CodePage == 65001 ? "utf-8" : "gb18030")}", $"payout-PB{id:D6}-{suffix}.csv",
+                s => export.PayoutBatchCsvAsync(id, s, enc, Actor(http), ct));
+        }).RequireAuthorization(financeOnly);
 
         exports.MapGet("/members/{externalId}/ledger.xlsx", async (string externalId, string? from, string? to, HttpContext http, ExportService export, CancellationToken ct) =>
         {
@@ -66,7 +68,7 @@ public static class ExportEndpoints
     /// Writes the workbook to a temp file first, then sends it: the export never holds the workbook in memory, and a
     /// refusal (not found, not approved) still becomes a clean status code instead of a half-sent body.
     /// </summary>
-    private static async Task<IResult> StreamAsync(HttpContext http, string fileName, Func<Stream, Task<bool>> write, string notFound)
+    private static async Task<IResult> StreamAsync(HttpContext http, string fileName, Func<Stream, Task<bool>> write, string notFound, string contentType = ContentType)
     {
         var path = Path.GetTempFileName();
         var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
@@ -78,12 +80,34 @@ public static class ExportEndpoints
                 return Results.Problem(title: "Not found", detail: notFound, statusCode: StatusCodes.Status404NotFound);
             }
             file.Position = 0;
-            return Results.File(file, ContentType, fileName); // disposes (and so deletes) the file when sent
+            return Results.File(file, contentType, fileName); // disposes (and so deletes) the file when sent
         }
         catch
         {
             await file.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A bank file: refused (409, nothing written, the attempt audited) for a batch that is not approved or has nothing
+    /// left to pay; a key ring that cannot decrypt the accounts is said in words, not as a stack trace.
+    /// </summary>
+    private static async Task<IResult> BankFileAsync(HttpContext http, long id, string contentType, string fileName, Func<Stream, Task<bool>> write)
+    {
+        try
+        {
+            return await StreamAsync(http, fileName, write, $"no payout batch {id}", contentType);
+        }
+        catch (EngineException e)
+        {
+            return Results.Problem(title: "The batch cannot be exported", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return Results.Problem(title: "The payout accounts cannot be decrypted",
+                detail: "The data-protection keys that encrypted the payout accounts are missing or different: restore them with the database (see the operations guide).",
+                statusCode: StatusCodes.Status500InternalServerError);
         }
     }
 

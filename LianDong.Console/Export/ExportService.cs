@@ -22,11 +22,15 @@ public sealed class ExportService(IDbContextFactory<LianDongDbContext> dbs, Sett
         new("条目数", "Entries", 10, XlsxKind.Integer, Total: true), new("结算金额(元)", "Amount (yuan)", 16, XlsxKind.Yuan, Total: true),
     ];
 
-    public static readonly XlsxColumn[] PayoutColumns =
+    /// <summary>The columns of a common Chinese bank batch-transfer (批量代发) template, in its order.</summary>
+    public static readonly XlsxColumn[] BankColumns =
     [
-        new("户名", "Account name", 16, XlsxKind.Text), new("开户行", "Bank", 22, XlsxKind.Text), new("账号", "Account (masked)", 22, XlsxKind.Text),
-        new("金额(元)", "Amount (yuan)", 16, XlsxKind.Yuan, Total: true), new("参考号", "Reference", 22, XlsxKind.Text),
+        new("收款账号", "Account number", 24, XlsxKind.Text), new("收款户名", "Account name", 16, XlsxKind.Text), new("开户行", "Bank", 22, XlsxKind.Text),
+        new("金额(元)", "Amount (yuan)", 14, XlsxKind.Yuan), new("用途", "Purpose", 16, XlsxKind.Text), new("参考号", "Reference", 20, XlsxKind.Text),
     ];
+
+    /// <summary>What the 用途 (purpose) column says on every line.</summary>
+    public const string BankPurpose = "奖励提现";
 
     public static readonly XlsxColumn[] LedgerColumns =
     [
@@ -67,33 +71,67 @@ public sealed class ExportService(IDbContextFactory<LianDongDbContext> dbs, Sett
     }
 
     /// <summary>
-    /// The bank file of an approved batch: account name (decrypted, for the bank), bank, masked account number, amount in
-    /// yuan, reference. Recorded as an export of the batch (Approved → Exported, audited).
+    /// The bank file of an approved batch (finance only; the caller checks the role): one row per line still to pay, with
+    /// the full account number, account name and bank decrypted from what the line kept at build, the amount in yuan, the
+    /// purpose and the line's reference, which the bank echoes back in its result. One header row and no totals row, as
+    /// bank portals read it. The download is recorded first (Approved → Exported, audited with who and which batch):
+    /// a batch that is not approved, or is closed or cancelled, is refused and nothing is written.
     /// </summary>
     public async Task<bool> PayoutBatchAsync(long batchId, Stream output, string actor, CancellationToken ct = default)
     {
-        var batch = await payouts.GetBatchAsync(batchId, ct);
-        if (batch is null) return false;
-        await payouts.RecordExportAsync(batchId, actor, ct); // refuses a batch that is not approved
+        if (await payouts.GetBatchAsync(batchId, ct) is null) return false;
+        await payouts.RecordExportAsync(batchId, actor, "xlsx", ct);
         using var xlsx = new XlsxStreamWriter(output);
-        using var sheet = xlsx.StartSheet("提现明细", PayoutColumns);
-        var chunk = new List<PayoutLineRow>(500);
-        async Task FlushAsync()
-        {
-            var names = await accounts.GetDetailsAsync(chunk.Select(c => c.MemberId).ToList(), ct);
-            foreach (var l in chunk)
-                sheet.WriteRow(names.TryGetValue(l.MemberId, out var d) ? d.AccountName : l.MaskedAccountName, l.BankName, l.MaskedAccountNo, l.AmountFen, l.Reference);
-            chunk.Clear();
-        }
-        await foreach (var l in payouts.StreamLinesAsync(batchId, ct))
-        {
-            chunk.Add(l);
-            if (chunk.Count == 500) await FlushAsync();
-        }
-        await FlushAsync();
-        sheet.WriteTotals();
+        using var sheet = xlsx.StartSheet("批量代发", BankColumns, englishHeader: false);
+        await foreach (var l in BankLinesAsync(batchId, ct))
+            sheet.WriteRow(l.AccountNo, l.AccountName, l.BankName, l.AmountFen, BankPurpose, l.Reference);
         return true;
     }
+
+    /// <summary>The same bank file as CSV text (RFC 4180), in UTF-8 with a byte-order mark or in GB18030 (GBK).</summary>
+    public async Task<bool> PayoutBatchCsvAsync(long batchId, Stream output, System.Text.Encoding encoding, string actor, CancellationToken ct = default)
+    {
+        if (await payouts.GetBatchAsync(batchId, ct) is null) return false;
+        await payouts.RecordExportAsync(batchId, actor, encoding.CodePage == 65001 ? "csv utf-8" : "csv gb18030", ct);
+        await using var w = new StreamWriter(output, encoding, 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
+        await w.WriteLineAsync(string.Join(',', BankColumns.Select(c => c.Chinese)));
+        await foreach (var l in BankLinesAsync(batchId, ct))
+            await w.WriteLineAsync(string.Join(',', new[] { l.AccountNo, l.AccountName, l.BankName, XlsxStreamWriter.YuanText(l.AmountFen), BankPurpose, l.Reference }.Select(Csv)));
+        return true;
+    }
+
+    public sealed record BankLine(string AccountNo, string AccountName, string BankName, long AmountFen, string Reference);
+
+    /// <summary>The pending lines with their accounts decrypted, 500 at a time (the only place clear account details are read).</summary>
+    private async IAsyncEnumerable<BankLine> BankLinesAsync(long batchId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var chunk = new List<PayoutBankLine>(500);
+        async Task<List<BankLine>> RevealAsync()
+        {
+            // Lines built before the account was kept with the line pay the member's current account.
+            var missing = chunk.Where(l => l.ProtectedAccount is null).Select(l => l.MemberId).ToList();
+            var current = missing.Count == 0 ? new Dictionary<long, PayoutAccountDetails>() : await accounts.GetDetailsAsync(missing, ct);
+            var rows = chunk.Select(l =>
+            {
+                var d = l.ProtectedAccount is { } p ? accounts.Reveal(p)
+                    : current.GetValueOrDefault(l.MemberId) ?? throw new PayoutRuleException($"{l.Reference} has no payout account; the bank file cannot be made");
+                return new BankLine(d.AccountNo, d.AccountName, d.BankName, l.AmountFen, l.Reference);
+            }).ToList();
+            chunk.Clear();
+            return rows;
+        }
+        await foreach (var l in payouts.StreamBankLinesAsync(batchId, ct))
+        {
+            chunk.Add(l);
+            if (chunk.Count == 500)
+                foreach (var r in await RevealAsync()) yield return r;
+        }
+        foreach (var r in await RevealAsync()) yield return r;
+    }
+
+    /// <summary>A CSV field: quoted when it holds a comma, quote or line break (quotes doubled).</summary>
+    private static string Csv(string value) =>
+        value.IndexOfAny([',', '"', '\r', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 
     /// <summary>A member's ledger entries posted on local dates from..to (inclusive), in id order.</summary>
     public async Task<bool> MemberLedgerAsync(string memberExternalId, DateOnly from, DateOnly to, Stream output, string actor, CancellationToken ct = default)

@@ -28,12 +28,14 @@ public sealed class XlsxStreamWriter : IDisposable
 
     public XlsxStreamWriter(Stream output) => _zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8);
 
-    public XlsxSheet StartSheet(string name, IReadOnlyList<XlsxColumn> columns)
+    /// <param name="englishHeader">False for files another program reads (a bank's batch-transfer template): one
+    /// header row, the Chinese names only.</param>
+    public XlsxSheet StartSheet(string name, IReadOnlyList<XlsxColumn> columns, bool englishHeader = true)
     {
         if (_open is not null) throw new InvalidOperationException("Finish the previous sheet first.");
         _sheets.Add(name);
         var entry = _zip.CreateEntry($"xl/worksheets/sheet{_sheets.Count}.xml", CompressionLevel.Fastest);
-        _open = new XlsxSheet(this, entry.Open(), columns);
+        _open = new XlsxSheet(this, entry.Open(), columns, englishHeader ? 2u : 1u);
         return _open;
     }
 
@@ -89,18 +91,21 @@ public sealed class XlsxStreamWriter : IDisposable
         private readonly OpenXmlWriter _w;
         private readonly IReadOnlyList<XlsxColumn> _columns;
         private readonly long[] _sums;
+        private readonly uint _headerRows;
         private uint _row;
         private bool _done;
 
-        internal XlsxSheet(XlsxStreamWriter owner, Stream stream, IReadOnlyList<XlsxColumn> columns)
+        internal XlsxSheet(XlsxStreamWriter owner, Stream stream, IReadOnlyList<XlsxColumn> columns, uint headerRows)
         {
+            _headerRows = headerRows;
+            var first = $"A{headerRows + 1}";
             _owner = owner; _stream = stream; _columns = columns; _sums = new long[columns.Count];
             _w = OpenXmlWriter.Create(stream, Encoding.UTF8);
             _w.WriteStartDocument(true);
             _w.WriteStartElement(new Worksheet(), [], [new KeyValuePair<string, string>("r", "http://schemas.openxmlformats.org/officeDocument/2006/relationships")]);
             _w.WriteElement(new SheetViews(new SheetView(
-                new Pane { VerticalSplit = 2, TopLeftCell = "A3", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
-                new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A3", SequenceOfReferences = new ListValue<StringValue> { InnerText = "A3" } })
+                new Pane { VerticalSplit = headerRows, TopLeftCell = first, ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
+                new Selection { Pane = PaneValues.BottomLeft, ActiveCell = first, SequenceOfReferences = new ListValue<StringValue> { InnerText = first } })
             { WorkbookViewId = 0 }));
             var cols = new Columns();
             for (var i = 0; i < columns.Count; i++)
@@ -108,7 +113,7 @@ public sealed class XlsxStreamWriter : IDisposable
             _w.WriteElement(cols);
             _w.WriteStartElement(new SheetData());
             HeaderRow(columns.Select(c => c.Chinese));
-            HeaderRow(columns.Select(c => c.English));
+            if (headerRows > 1) HeaderRow(columns.Select(c => c.English));
         }
 
         public long RowCount { get; private set; }
@@ -163,7 +168,7 @@ public sealed class XlsxStreamWriter : IDisposable
             {
                 if (!_columns[i].Total) continue;
                 var col = ColumnName(i);
-                var formula = RowCount == 0 ? "0" : $"SUM({col}3:{col}{_row - 1})";
+                var formula = RowCount == 0 ? "0" : $"SUM({col}{_headerRows + 1}:{col}{_row - 1})";
                 var value = _columns[i].Kind == XlsxKind.Yuan ? YuanText(_sums[i]) : _sums[i].ToString(CultureInfo.InvariantCulture);
                 _w.WriteElement(new Cell(new CellFormula(formula), new CellValue(value))
                     { CellReference = $"{col}{_row}", DataType = CellValues.Number, StyleIndex = _columns[i].Kind == XlsxKind.Yuan ? StyleTotalYuan : StyleTotalInt });

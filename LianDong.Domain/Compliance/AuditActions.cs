@@ -21,6 +21,9 @@ public static class AuditActions
     public const string PayoutLinePaid = "payout.line-paid";
     public const string PayoutLineFailed = "payout.line-failed";
     public const string PayoutImport = "payout.import";
+    /// <summary>A payout action that was refused (nothing changed): who tried what on which batch, and why not.</summary>
+    public const string PayoutClose = "payout.close";
+    public const string PayoutRefused = "payout.refused";
     public const string PackCreate = "pack.create";
     public const string PackUpdate = "pack.update";
     public const string ExportDownload = "export.download";

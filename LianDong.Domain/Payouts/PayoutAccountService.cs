@@ -127,6 +127,10 @@ public sealed class PayoutAccountService(IDbContextFactory<LianDongDbContext> db
         return result;
     }
 
+    /// <summary>Decrypts an account payload kept with a payout line (for the bank file only).</summary>
+    public PayoutAccountDetails Reveal(string protectedPayload) =>
+        JsonSerializer.Deserialize<PayoutAccountDetails>(Protector.Unprotect(protectedPayload))!;
+
     public async Task<PayoutAccountDetails?> GetDetailsAsync(long memberId, CancellationToken ct = default) =>
         (await GetDetailsAsync([memberId], ct)).GetValueOrDefault(memberId);
 

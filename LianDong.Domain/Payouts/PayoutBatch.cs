@@ -2,6 +2,9 @@ namespace LianDong.Domain.Payouts;
 
 public enum PayoutBatchStatus { Created = 0, Approved = 1, Exported = 2, Closed = 3, Cancelled = 4 }
 
+/// <summary>What someone tries to do with a batch. Some move its status, the others need it in a given status.</summary>
+public enum PayoutBatchAction { Approve, Cancel, ExportBankFile, MarkLine, ImportResult, Close }
+
 public enum PayoutLineStatus { Pending = 0, Paid = 1, Failed = 2 }
 
 /// <summary>
@@ -33,6 +36,60 @@ public class PayoutBatch
     }
 
     public string Reference => $"PB{Id:D6}";
+
+    public static string ReferenceOf(long batchId) => $"PB{batchId:D6}";
+
+    /// <summary>
+    /// The batch's state machine: built (Created) → approved by a second person (Approved) → bank file made (Exported)
+    /// → every line marked (Closed); Created → Cancelled. Closed and Cancelled are final. Lines are marked and bank
+    /// results imported only once the bank file exists; the bank file is made only for an approved batch that still has
+    /// lines to pay. The service applies each move as a compare-and-set on <see cref="Status"/> from exactly these states.
+    /// </summary>
+    public static IReadOnlyList<PayoutBatchStatus> AllowedFrom(PayoutBatchAction action) => action switch
+    {
+        PayoutBatchAction.Approve or PayoutBatchAction.Cancel => [PayoutBatchStatus.Created],
+        PayoutBatchAction.ExportBankFile => [PayoutBatchStatus.Approved, PayoutBatchStatus.Exported],
+        PayoutBatchAction.MarkLine or PayoutBatchAction.ImportResult or PayoutBatchAction.Close => [PayoutBatchStatus.Exported],
+        _ => throw new ArgumentOutOfRangeException(nameof(action)),
+    };
+
+    /// <summary>The status an action leaves the batch in (the same status for actions that do not move it).</summary>
+    public static PayoutBatchStatus After(PayoutBatchStatus from, PayoutBatchAction action) => action switch
+    {
+        PayoutBatchAction.Approve => PayoutBatchStatus.Approved,
+        PayoutBatchAction.Cancel => PayoutBatchStatus.Cancelled,
+        PayoutBatchAction.ExportBankFile => PayoutBatchStatus.Exported,
+        PayoutBatchAction.Close => PayoutBatchStatus.Closed,
+        _ => from,
+    };
+
+    public static bool IsFinal(PayoutBatchStatus status) => status is PayoutBatchStatus.Closed or PayoutBatchStatus.Cancelled;
+
+    /// <summary>Why <paramref name="action"/> is refused for a batch in <paramref name="status"/>, or null when it is allowed.</summary>
+    public static string? WhyNot(string reference, PayoutBatchStatus status, PayoutBatchAction action)
+    {
+        if (AllowedFrom(action).Contains(status)) return null;
+        var what = action switch
+        {
+            PayoutBatchAction.Approve => "approved",
+            PayoutBatchAction.Cancel => "cancelled",
+            PayoutBatchAction.ExportBankFile => "sent to the bank",
+            PayoutBatchAction.MarkLine => "marked paid or failed",
+            PayoutBatchAction.ImportResult => "given a bank result",
+            _ => "closed",
+        };
+        var because = status switch
+        {
+            PayoutBatchStatus.Created when action is PayoutBatchAction.ExportBankFile => "it is not approved yet",
+            PayoutBatchStatus.Created => "it is not approved and its bank file has not been made",
+            PayoutBatchStatus.Approved => "its bank file has not been made yet",
+            PayoutBatchStatus.Exported => "it is already approved and sent to the bank",
+            PayoutBatchStatus.Closed => "it is closed (every line is marked)",
+            PayoutBatchStatus.Cancelled => "it was cancelled",
+            _ => $"it is {status}",
+        };
+        return $"{reference} cannot be {what}: {because}";
+    }
 }
 
 /// <summary>
@@ -55,6 +112,11 @@ public class PayoutLine
     public string? FailureReason { get; private set; }
     /// <summary>Unique text the bank echoes back in its result file.</summary>
     public string Reference { get; private set; } = "";
+    /// <summary>
+    /// The member's encrypted payout account as it was when the batch was built (what the approver saw masked), so a
+    /// change of account after the build cannot redirect an approved payment. Null for lines built before it was kept.
+    /// </summary>
+    public string? ProtectedAccount { get; private set; }
 
     private PayoutLine() { }
 

@@ -16,6 +16,19 @@ public sealed record PayoutPreview(long MinPayoutFen, IReadOnlyList<PayoutCandid
     public long TotalFen => Included.Sum(c => c.AmountFen);
 }
 
+/// <summary>
+/// What a bank-result import did: the refused rows with their reasons (nothing applied), or the lines marked paid and
+/// failed with their amounts, how many lines are still pending and whether the batch is now closed.
+/// </summary>
+public sealed record PayoutImportResult(IReadOnlyList<string> Errors, int PaidLines, long PaidFen, int FailedLines, long FailedFen, int StillPending, bool Closed)
+{
+    public bool Applied => Errors.Count == 0;
+    public static PayoutImportResult Refused(IReadOnlyList<string> errors) => new(errors, 0, 0, 0, 0, 0, false);
+}
+
+/// <summary>A line of the bank file before its account is decrypted.</summary>
+public sealed record PayoutBankLine(long MemberId, string Reference, long AmountFen, string? ProtectedAccount, string MaskedAccountName, string BankName, string MaskedAccountNo);
+
 public sealed record PayoutLineRow(long Id, long MemberId, string MemberExternalId, long AmountFen, string MaskedAccountName, string BankName, string MaskedAccountNo,
     string Reference, PayoutLineStatus Status, string? FailureReason, DateTimeOffset? ResolvedAt);
 
@@ -78,6 +91,13 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
     /// <summary>Builds a batch from the preview as it stands now (recomputed inside the transaction).</summary>
     public async Task<PayoutBatch> BuildAsync(string actor, CancellationToken ct = default)
     {
+        PayoutBatch? built = null;
+        await AuditRefusalAsync(actor, () => null, "build", async () => built = await BuildCoreAsync(actor, ct), ct);
+        return built!;
+    }
+
+    private async Task<PayoutBatch> BuildCoreAsync(string actor, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var preview = await PreviewAsync(db, ct);
@@ -104,6 +124,12 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
             WHERE l.BatchId = {0}
             ORDER BY l.Id, e.Id
             """, [batch.Id], ct);
+        // The encrypted account each line pays, as it is now (inside the write transaction, so the one the preview masked):
+        // a change of account after the build cannot redirect the approved payment.
+        await db.Database.ExecuteSqlRawAsync("""
+            UPDATE PayoutLines SET ProtectedAccount = (SELECT a.Protected FROM PayoutAccounts a WHERE a.MemberId = PayoutLines.MemberId)
+            WHERE BatchId = {0}
+            """, [batch.Id], ct);
         var unequal = await db.Database.SqlQueryRaw<string>("""
             SELECT l.Reference AS Value FROM PayoutLines l
             WHERE l.BatchId = {0} AND l.AmountFen <> COALESCE((SELECT SUM(x.AmountFen) FROM PayoutLineEntries x WHERE x.LineId = l.Id), 0)
@@ -123,15 +149,16 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
     /// batch that is not waiting for approval, and when any entry is no longer Available or a member's remaining
     /// available balance would go negative (nothing is applied then).
     /// </summary>
-    public async Task ApproveAsync(long batchId, string actor, CancellationToken ct = default)
+    public Task ApproveAsync(long batchId, string actor, CancellationToken ct = default) =>
+        AuditRefusalAsync(actor, batchId, "approve", () => ApproveCoreAsync(batchId, actor, ct), ct);
+
+    private async Task ApproveCoreAsync(long batchId, string actor, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var batch = await db.PayoutBatches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, ct)
-            ?? throw new PayoutRuleException($"没有该批次 No payout batch {batchId}");
+        var batch = await FindAsync(db, batchId, ct);
         if (string.Equals(batch.CreatedBy, actor, StringComparison.OrdinalIgnoreCase))
             throw new PayoutRuleException($"批次须由另一人审批 {batch.Reference} was built by {actor}; a second finance user or an admin must approve it");
-        if (batch.Status != PayoutBatchStatus.Created)
-            throw new PayoutRuleException($"{batch.Reference} is {batch.Status}, not waiting for approval");
+        Allow(batch, PayoutBatchAction.Approve);
 
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -139,7 +166,7 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
         var won = await db.PayoutBatches.Where(b => b.Id == batchId && b.Status == PayoutBatchStatus.Created && b.CreatedBy != actor)
             .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, PayoutBatchStatus.Approved)
                 .SetProperty(b => b.ApprovedBy, actor).SetProperty(b => b.ApprovedAt, now), ct);
-        if (won == 0) throw new PayoutRuleException($"{batch.Reference} was approved by someone else a moment ago");
+        if (won == 0) throw new PayoutRuleException(await MovedMeanwhileAsync(batchId, PayoutBatchAction.Approve, ct));
 
         // Every entry of the batch Available → Paid, set-based: first the check (inside the write transaction, so it
         // stays true), then the move and its status-change rows.
@@ -178,86 +205,128 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
 
     /// <summary>
     /// Cancels a batch that is not approved yet (it moved no money), so its members can go into a new batch — e.g. after
-    /// an approval was refused because a clawback came in since the build. Audited.
+    /// an approval was refused because a clawback came in since the build. Final: a cancelled batch is never approved,
+    /// exported or marked. Audited.
     /// </summary>
-    public async Task CancelAsync(long batchId, string actor, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var batch = await db.PayoutBatches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, ct)
-            ?? throw new PayoutRuleException($"没有该批次 No payout batch {batchId}");
-        var now = time.GetUtcNow();
-        var done = await db.PayoutBatches.Where(b => b.Id == batchId && b.Status == PayoutBatchStatus.Created)
-            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, PayoutBatchStatus.Cancelled).SetProperty(b => b.ClosedAt, now), ct);
-        if (done == 0) throw new PayoutRuleException($"{batch.Reference} is {batch.Status}; only a batch waiting for approval can be cancelled");
-        db.AuditLog.Add(new AuditLogEntry(now, actor, AuditActions.PayoutCancel, $"payout:{batch.Reference}", "Created", "Cancelled"));
-        await db.SaveChangesAsync(ct);
-    }
+    public Task CancelAsync(long batchId, string actor, CancellationToken ct = default) =>
+        AuditRefusalAsync(actor, batchId, "cancel", async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var batch = await FindAsync(db, batchId, ct);
+            Allow(batch, PayoutBatchAction.Cancel);
+            var now = time.GetUtcNow();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var done = await db.PayoutBatches.Where(b => b.Id == batchId && b.Status == PayoutBatchStatus.Created)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, PayoutBatchStatus.Cancelled).SetProperty(b => b.ClosedAt, now), ct);
+            if (done == 0) throw new PayoutRuleException(await MovedMeanwhileAsync(batchId, PayoutBatchAction.Cancel, ct));
+            db.AuditLog.Add(new AuditLogEntry(now, actor, AuditActions.PayoutCancel, $"payout:{batch.Reference}", "Created", "Cancelled"));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }, ct);
 
-    /// <summary>Records an export for the bank (audited every time); the first export moves Approved → Exported.</summary>
-    public async Task RecordExportAsync(long batchId, string actor, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var batch = await db.PayoutBatches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, ct)
-            ?? throw new PayoutRuleException($"没有该批次 No payout batch {batchId}");
-        if (batch.Status == PayoutBatchStatus.Created)
-            throw new PayoutRuleException($"{batch.Reference} is not approved yet; it cannot be sent to the bank");
-        var now = time.GetUtcNow();
-        await db.PayoutBatches.Where(b => b.Id == batchId && b.Status == PayoutBatchStatus.Approved)
-            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, PayoutBatchStatus.Exported).SetProperty(b => b.ExportedAt, now), ct);
-        db.AuditLog.Add(new AuditLogEntry(now, actor, AuditActions.PayoutExport, $"payout:{batch.Reference}", batch.Status.ToString(), "bank file"));
-        await db.SaveChangesAsync(ct);
-    }
+    /// <summary>
+    /// Records a bank-file download (audited every time, with its format); the first moves Approved → Exported. Refused
+    /// for a batch that is not approved, and for a closed or cancelled one (nothing is left to pay).
+    /// </summary>
+    public Task RecordExportAsync(long batchId, string actor, CancellationToken ct = default) => RecordExportAsync(batchId, actor, "xlsx", ct);
 
-    /// <summary>Marks one line paid or failed by hand. A failed line's entries go back to Available.</summary>
-    public async Task ResolveLineAsync(long lineId, bool paid, string? reason, string actor, CancellationToken ct = default)
+    public Task RecordExportAsync(long batchId, string actor, string format, CancellationToken ct) =>
+        AuditRefusalAsync(actor, batchId, $"export bank file ({format})", async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var batch = await FindAsync(db, batchId, ct);
+            Allow(batch, PayoutBatchAction.ExportBankFile);
+            var now = time.GetUtcNow();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var done = await db.PayoutBatches.Where(b => b.Id == batchId && (b.Status == PayoutBatchStatus.Approved || b.Status == PayoutBatchStatus.Exported))
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, PayoutBatchStatus.Exported).SetProperty(b => b.ExportedAt, b => b.ExportedAt ?? now), ct);
+            if (done == 0) throw new PayoutRuleException(await MovedMeanwhileAsync(batchId, PayoutBatchAction.ExportBankFile, ct));
+            var pending = await db.PayoutLines.CountAsync(l => l.BatchId == batchId && l.Status == PayoutLineStatus.Pending, ct);
+            db.AuditLog.Add(new AuditLogEntry(now, actor, AuditActions.PayoutExport, $"payout:{batch.Reference}", batch.Status.ToString(),
+                $"bank file {format}; lines={pending}"));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }, ct);
+
+    /// <summary>Marks one line paid or failed by hand (only in a batch whose bank file was made). A failed line's entries go back to Available.</summary>
+    public Task ResolveLineAsync(long lineId, bool paid, string? reason, string actor, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var line = await db.PayoutLines.AsNoTracking().FirstOrDefaultAsync(l => l.Id == lineId, ct)
-            ?? throw new PayoutRuleException($"没有该明细 No payout line {lineId}");
-        if (!paid && string.IsNullOrWhiteSpace(reason)) throw new PayoutRuleException("请填写失败原因 A failed line needs a reason");
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await ResolveAsync(db, line, paid, reason, actor, "manual", ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        long? batchId = null;
+        return AuditRefusalAsync(actor, () => batchId, $"mark line {lineId} {(paid ? "paid" : "failed")}", async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var line = await db.PayoutLines.AsNoTracking().FirstOrDefaultAsync(l => l.Id == lineId, ct)
+                ?? throw new PayoutRuleException($"没有该明细 No payout line {lineId}");
+            batchId = line.BatchId;
+            Allow(await FindAsync(db, line.BatchId, ct), PayoutBatchAction.MarkLine);
+            if (!paid && string.IsNullOrWhiteSpace(reason)) throw new PayoutRuleException("请填写失败原因 A failed line needs a reason");
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await HoldAsync(db, line.BatchId, PayoutBatchAction.MarkLine, ct);
+            await ResolveAsync(db, line, paid, reason, actor, "manual", ct);
+            await CloseIfDoneAsync(db, line.BatchId, actor, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }, ct);
     }
 
     /// <summary>
-    /// Applies the bank's result file to a batch: all rows or none. Every row must name a line of this batch that is still
-    /// pending, with the line's exact amount.
+    /// Applies the bank's result file to a batch whose bank file was made: all rows or none. Every row must name a line of
+    /// this batch that is still pending, with the line's exact amount. The result lists the refused rows with their
+    /// reasons, or what was applied.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ImportResultAsync(long batchId, TextReader file, string actor, CancellationToken ct = default)
+    public async Task<PayoutImportResult> ImportResultAsync(long batchId, TextReader file, string actor, CancellationToken ct = default)
     {
         var parsed = PayoutResultFile.Parse(file);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var batch = await db.PayoutBatches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, ct)
-            ?? throw new PayoutRuleException($"没有该批次 No payout batch {batchId}");
-        var errors = parsed.Errors.ToList();
-        var lines = await db.PayoutLines.AsNoTracking().Where(l => l.BatchId == batchId).ToDictionaryAsync(l => l.Reference, ct);
-        if (batch.Status is PayoutBatchStatus.Created) errors.Insert(0, $"{batch.Reference} is not approved yet");
-        foreach (var row in parsed.Rows)
+        PayoutImportResult? result = null;
+        try
         {
-            if (!lines.TryGetValue(row.Reference, out var line)) errors.Add($"line {row.LineNumber}: reference {row.Reference} is not a line of {batch.Reference}");
-            else if (line.Status != PayoutLineStatus.Pending) errors.Add($"line {row.LineNumber}: {row.Reference} is already {line.Status}");
-            else if (line.AmountFen != row.AmountFen) errors.Add($"line {row.LineNumber}: {row.Reference} amount {Yuan(row.AmountFen)} differs from the batch's {Yuan(line.AmountFen)}");
-            else if (!row.Paid && row.Reason is null) errors.Add($"line {row.LineNumber}: {row.Reference} failed without a reason");
+            await ImportCoreAsync();
         }
-        if (errors.Count > 0) return errors;
+        catch (PayoutRuleException e)
+        {
+            return result ?? PayoutImportResult.Refused([e.Message]);
+        }
+        return result ?? throw new InvalidOperationException("the import produced no result");
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        foreach (var row in parsed.Rows)
-            await ResolveAsync(db, lines[row.Reference], row.Paid, row.Reason, actor, "import", ct);
-        db.AuditLog.Add(new AuditLogEntry(time.GetUtcNow(), actor, AuditActions.PayoutImport, $"payout:{batch.Reference}", null,
-            $"rows={parsed.Rows.Count}; paid={parsed.Rows.Count(r => r.Paid)}; failed={parsed.Rows.Count(r => !r.Paid)}"));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return [];
+        Task ImportCoreAsync() => AuditRefusalAsync(actor, batchId, "import bank result", async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var batch = await FindAsync(db, batchId, ct);
+            var errors = parsed.Errors.ToList();
+            if (PayoutBatch.WhyNot(batch.Reference, batch.Status, PayoutBatchAction.ImportResult) is { } why) errors.Insert(0, why);
+            var lines = await db.PayoutLines.AsNoTracking().Where(l => l.BatchId == batchId).ToDictionaryAsync(l => l.Reference, ct);
+            foreach (var row in parsed.Rows)
+            {
+                if (!lines.TryGetValue(row.Reference, out var line)) errors.Add($"line {row.LineNumber}: reference {row.Reference} is not a line of {batch.Reference}");
+                else if (line.Status != PayoutLineStatus.Pending) errors.Add($"line {row.LineNumber}: {row.Reference} is already {line.Status}");
+                else if (line.AmountFen != row.AmountFen) errors.Add($"line {row.LineNumber}: {row.Reference} amount {Yuan(row.AmountFen)} differs from the batch's {Yuan(line.AmountFen)}");
+                else if (!row.Paid && row.Reason is null) errors.Add($"line {row.LineNumber}: {row.Reference} failed without a reason");
+            }
+            if (errors.Count > 0)
+            {
+                result = PayoutImportResult.Refused(errors);
+                throw new PayoutRuleException($"{batch.Reference}: the bank result was refused whole ({errors.Count} problem(s), first: {errors[0]})");
+            }
+
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await HoldAsync(db, batchId, PayoutBatchAction.ImportResult, ct);
+            foreach (var row in parsed.Rows)
+                await ResolveAsync(db, lines[row.Reference], row.Paid, row.Reason, actor, "import", ct);
+            var closed = await CloseIfDoneAsync(db, batchId, actor, ct);
+            var paidRows = parsed.Rows.Where(r => r.Paid).ToList();
+            var failedRows = parsed.Rows.Where(r => !r.Paid).ToList();
+            db.AuditLog.Add(new AuditLogEntry(time.GetUtcNow(), actor, AuditActions.PayoutImport, $"payout:{batch.Reference}", null,
+                $"rows={parsed.Rows.Count}; paid={paidRows.Count}; failed={failedRows.Count}"));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            result = new PayoutImportResult([], paidRows.Count, paidRows.Sum(r => r.AmountFen), failedRows.Count, failedRows.Sum(r => r.AmountFen),
+                lines.Count - parsed.Rows.Count - lines.Values.Count(l => l.Status != PayoutLineStatus.Pending), closed);
+        }, ct);
     }
 
     private async Task ResolveAsync(LianDongDbContext db, PayoutLine line, bool paid, string? reason, string actor, string how, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var batch = await db.PayoutBatches.AsNoTracking().FirstAsync(b => b.Id == line.BatchId, ct);
-        if (batch.Status is PayoutBatchStatus.Created) throw new PayoutRuleException($"{batch.Reference} is not approved yet");
         var to = paid ? PayoutLineStatus.Paid : PayoutLineStatus.Failed;
         var moved = await db.PayoutLines.Where(l => l.Id == line.Id && l.Status == PayoutLineStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, to).SetProperty(l => l.ResolvedAt, now)
@@ -273,10 +342,83 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
         db.AuditLog.Add(new AuditLogEntry(now, actor, paid ? AuditActions.PayoutLinePaid : AuditActions.PayoutLineFailed, $"payout-line:{line.Reference}",
             "Pending", AuditText(to, line.AmountFen, reason, how)));
         await db.SaveChangesAsync(ct);
-        if (!await db.PayoutLines.AnyAsync(l => l.BatchId == line.BatchId && l.Status == PayoutLineStatus.Pending, ct))
-            await db.PayoutBatches.Where(b => b.Id == line.BatchId && b.Status != PayoutBatchStatus.Closed)
-                .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, PayoutBatchStatus.Closed).SetProperty(b => b.ClosedAt, now), ct);
     }
+
+    /// <summary>Exported → Closed once no line is pending (inside the caller's transaction). True when it closed the batch.</summary>
+    private async Task<bool> CloseIfDoneAsync(LianDongDbContext db, long batchId, string actor, CancellationToken ct)
+    {
+        if (await db.PayoutLines.AnyAsync(l => l.BatchId == batchId && l.Status == PayoutLineStatus.Pending, ct)) return false;
+        var now = time.GetUtcNow();
+        var closed = await db.PayoutBatches.Where(b => b.Id == batchId && b.Status == PayoutBatchStatus.Exported)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, PayoutBatchStatus.Closed).SetProperty(b => b.ClosedAt, now), ct);
+        if (closed == 0) throw new PayoutRuleException(await MovedMeanwhileAsync(batchId, PayoutBatchAction.Close, ct));
+        db.AuditLog.Add(new AuditLogEntry(now, actor, AuditActions.PayoutClose, $"payout:{PayoutBatch.ReferenceOf(batchId)}", "Exported", "Closed; every line is marked"));
+        return true;
+    }
+
+    /// <summary>
+    /// The compare-and-set that holds a batch in the state an action needs, as the first write of the caller's transaction:
+    /// a batch that moved meanwhile (cancelled, closed) refuses the action, and on a server database the row stays locked
+    /// until the transaction ends.
+    /// </summary>
+    private async Task HoldAsync(LianDongDbContext db, long batchId, PayoutBatchAction action, CancellationToken ct)
+    {
+        var allowed = PayoutBatch.AllowedFrom(action).ToList();
+        var held = await db.PayoutBatches.Where(b => b.Id == batchId && allowed.Contains(b.Status))
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, b => b.Status), ct);
+        if (held == 0) throw new PayoutRuleException(await MovedMeanwhileAsync(batchId, action, ct));
+    }
+
+    private static async Task<PayoutBatch> FindAsync(LianDongDbContext db, long batchId, CancellationToken ct) =>
+        await db.PayoutBatches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, ct)
+        ?? throw new PayoutRuleException($"没有该批次 No payout batch {batchId}");
+
+    private static void Allow(PayoutBatch batch, PayoutBatchAction action)
+    {
+        if (PayoutBatch.WhyNot(batch.Reference, batch.Status, action) is { } why) throw new PayoutRuleException(why);
+    }
+
+    /// <summary>The refusal when a compare-and-set lost: the batch's status as it is now, read outside the losing transaction.</summary>
+    private async Task<string> MovedMeanwhileAsync(long batchId, PayoutBatchAction action, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var status = await db.PayoutBatches.AsNoTracking().Where(b => b.Id == batchId).Select(b => (PayoutBatchStatus?)b.Status).FirstOrDefaultAsync(ct);
+        var reference = PayoutBatch.ReferenceOf(batchId);
+        return status is { } s && PayoutBatch.WhyNot(reference, s, action) is { } why
+            ? why + " (it changed a moment ago)"
+            : $"{reference} was changed by someone else a moment ago; nothing was changed — look again and retry";
+    }
+
+    private Task AuditRefusalAsync(string actor, long batchId, string attempt, Func<Task> action, CancellationToken ct) =>
+        AuditRefusalAsync(actor, () => batchId, attempt, action, ct);
+
+    /// <summary>
+    /// Runs a payout action and, when it is refused, records the attempt in the audit log after the action's transaction
+    /// has been rolled back (so the refusal is audited while nothing of the action is kept).
+    /// </summary>
+    private async Task AuditRefusalAsync(string actor, Func<long?> batchId, string attempt, Func<Task> action, CancellationToken ct)
+    {
+        try
+        {
+            await action();
+        }
+        catch (PayoutRuleException e)
+        {
+            await using (var db = await dbFactory.CreateDbContextAsync(CancellationToken.None))
+            {
+                var subject = batchId() is { } id ? $"payout:{PayoutBatch.ReferenceOf(id)}" : "payout:new";
+                var status = batchId() is { } bid
+                    ? (await db.PayoutBatches.AsNoTracking().Where(b => b.Id == bid).Select(b => (PayoutBatchStatus?)b.Status).FirstOrDefaultAsync(CancellationToken.None))?.ToString()
+                    : null;
+                db.AuditLog.Add(new AuditLogEntry(time.GetUtcNow(), actor, AuditActions.PayoutRefused, subject, status,
+                    Truncate($"refused: {attempt}; {e.Message}", 1000)));
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            throw;
+        }
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 
     private static string AuditText(PayoutLineStatus to, long amountFen, string? reason, string how) =>
         $"{to}; amountFen={amountFen}; by={how}" + (reason is null ? "" : $"; reason={reason}");
@@ -306,6 +448,19 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.UseForStreamingAsync(ct);
         await foreach (var row in LinesQuery(db, batchId, 0).AsAsyncEnumerable().WithCancellation(ct)) yield return row;
+    }
+
+    /// <summary>
+    /// The lines a bank file pays: those of the batch still pending, in reference order, each with the encrypted account
+    /// kept at build (null for a line built before accounts were kept with the line).
+    /// </summary>
+    public async IAsyncEnumerable<PayoutBankLine> StreamBankLinesAsync(long batchId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.UseForStreamingAsync(ct);
+        var rows = db.PayoutLines.AsNoTracking().Where(l => l.BatchId == batchId && l.Status == PayoutLineStatus.Pending).OrderBy(l => l.Id)
+            .Select(l => new PayoutBankLine(l.MemberId, l.Reference, l.AmountFen, l.ProtectedAccount, l.MaskedAccountName, l.BankName, l.MaskedAccountNo));
+        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct)) yield return row;
     }
 
     /// <summary>

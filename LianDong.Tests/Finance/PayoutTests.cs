@@ -51,7 +51,8 @@ public class PayoutTests
         Assert.Equal((0L, 92000L), (balances.AvailableFen, balances.PaidFen));
         Assert.Equal(PayoutBatchStatus.Approved, (await payouts.GetBatchAsync(batch.Id))!.Status);
         await using var db = await h.Db.CreateDbContextAsync();
-        Assert.Equal(["payout.create", "payout.approve"], await db.AuditLog.Where(x => x.Action.StartsWith("payout.")).OrderBy(x => x.Id).Select(x => x.Action).ToListAsync());
+        // The refused self-approval and bank file are audited too.
+        Assert.Equal(["payout.create", "payout.refused", "payout.refused", "payout.approve"], await db.AuditLog.Where(x => x.Action.StartsWith("payout.")).OrderBy(x => x.Id).Select(x => x.Action).ToListAsync());
         // A member in a batch is never in a second one: nothing is left to pay.
         await Assert.ThrowsAsync<PayoutRuleException>(() => payouts.BuildAsync("fin1@test"));
     }
@@ -177,6 +178,7 @@ public class PayoutTests
         var payouts = h.Get<PayoutService>();
         var batch = await payouts.BuildAsync("fin1@test");
         await payouts.ApproveAsync(batch.Id, "admin@test");
+        await payouts.RecordExportAsync(batch.Id, "fin1@test"); // lines are marked once the bank file is made
         var lines = await payouts.GetLinesAsync(batch.Id);
         var lineA = lines.Single(l => l.MemberExternalId == "A");
         var lineD = lines.Single(l => l.MemberExternalId == "D");
@@ -201,6 +203,7 @@ public class PayoutTests
         var payouts = h.Get<PayoutService>();
         var batch = await payouts.BuildAsync("fin1@test");
         await payouts.ApproveAsync(batch.Id, "fin2@test");
+        await payouts.RecordExportAsync(batch.Id, "fin1@test");
         var lines = await payouts.GetLinesAsync(batch.Id);
         var (a, d) = (lines.Single(l => l.MemberExternalId == "A"), lines.Single(l => l.MemberExternalId == "D"));
 
@@ -213,7 +216,7 @@ public class PayoutTests
             X,12.345,paid,
             Y,1.00,maybe,
             """;
-        var errors = await payouts.ImportResultAsync(batch.Id, new StringReader(bad), "fin1@test");
+        var errors = (await payouts.ImportResultAsync(batch.Id, new StringReader(bad), "fin1@test")).Errors;
         Assert.Contains(errors, e => e.StartsWith("line 3:") && e.Contains("amount ¥440.01 differs from the batch's ¥440.00"));
         Assert.Contains(errors, e => e.StartsWith("line 4:") && e.Contains("is not a line of"));
         Assert.Contains(errors, e => e.StartsWith("line 5:") && e.Contains("appears twice"));
@@ -223,13 +226,18 @@ public class PayoutTests
         Assert.Equal(0, (await h.Ledger.GetBalancesAsync(d.MemberId)).AvailableFen);
 
         var good = $"reference,amount,result,reason\n{a.Reference},920.00,成功,\n{d.Reference},440.00,失败,户名不符 name mismatch\n";
-        Assert.Empty(await payouts.ImportResultAsync(batch.Id, new StringReader(good), "fin1@test"));
+        var applied = await payouts.ImportResultAsync(batch.Id, new StringReader(good), "fin1@test");
+        Assert.Empty(applied.Errors);
+        Assert.Equal((1, 92000L, 1, 44000L, 0, true), (applied.PaidLines, applied.PaidFen, applied.FailedLines, applied.FailedFen, applied.StillPending, applied.Closed));
         var after = await payouts.GetLinesAsync(batch.Id);
         Assert.Equal(PayoutLineStatus.Paid, after.Single(l => l.Id == a.Id).Status);
         Assert.Equal("户名不符 name mismatch", after.Single(l => l.Id == d.Id).FailureReason);
         Assert.Equal(44000, (await h.Ledger.GetBalancesAsync(d.MemberId)).AvailableFen);
         // The same file again: every line is already resolved, nothing changes.
-        Assert.All(await payouts.ImportResultAsync(batch.Id, new StringReader(good), "fin1@test"), e => Assert.Contains("already", e));
+        var again = await payouts.ImportResultAsync(batch.Id, new StringReader(good), "fin1@test");
+        Assert.False(again.Applied);
+        Assert.Contains(again.Errors, e => e.Contains("closed"));
+        Assert.Contains(again.Errors, e => e.Contains("already"));
     }
 
     [Fact]

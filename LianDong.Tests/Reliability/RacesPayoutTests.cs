@@ -103,7 +103,7 @@ public class RacesPayoutTests(ITestOutputHelper output)
             Func<Task<bool>> Import(string who, string csv) => async () =>
             {
                 // Refused whole: either listed errors (checked before the transaction) or a lost compare-and-set inside it.
-                try { return (await payouts.ImportResultAsync(batch.Id, new StringReader(csv), who)).Count == 0; }
+                try { return (await payouts.ImportResultAsync(batch.Id, new StringReader(csv), who)).Applied; }
                 catch (PayoutRuleException) { return false; }
             };
             Func<Task<bool>> Manual(bool paid, string? reason, string who) => async () =>

@@ -1,3 +1,4 @@
+using LianDong.Console.Export;
 using LianDong.Console.Features.Shared;
 using LianDong.Console.Security;
 using LianDong.Domain.Engine;
@@ -45,12 +46,16 @@ public sealed class PayoutPageService(PayoutService payouts, PayoutAccountServic
         return await Try(() => payouts.ResolveLineAsync(lineId, paid, reason, actor, ct));
     }
 
-    public async Task<IReadOnlyList<string>> ImportResultAsync(long batchId, Stream file, CancellationToken ct = default)
+    /// <summary>
+    /// Applies a bank result file (UTF-8, or GB18030/GBK as many bank portals write it) and says what happened: the
+    /// refused rows with their reasons, or what was applied.
+    /// </summary>
+    public async Task<PayoutImportResult> ImportResultAsync(long batchId, Stream file, CancellationToken ct = default)
     {
         var actor = await RequireAsync();
-        using var reader = new StreamReader(file, System.Text.Encoding.UTF8);
+        using var reader = new StringReader(BankText.Decode(file));
         try { return await payouts.ImportResultAsync(batchId, reader, actor, ct); }
-        catch (EngineException e) { return [e.Message]; }
+        catch (EngineException e) { return PayoutImportResult.Refused([e.Message]); }
     }
 
     public async Task<IReadOnlyList<PayoutBatch>> ListAsync(long beforeId = long.MaxValue, int take = 50, CancellationToken ct = default)

@@ -19,7 +19,7 @@ public partial class PayoutsPage
     private RadzenDataGrid<PayoutLineRow>? linesGrid;
     private IReadOnlyList<PayoutLineRow>? lines;
     private bool linesLoading;
-    private IReadOnlyList<string>? importErrors;
+    private PayoutImportResult? importResult;
     private string? message, failReason;
     private bool messageOk;
 
@@ -54,7 +54,7 @@ public partial class PayoutsPage
     {
         var same = selected?.Id == batch.Id;
         selected = await Payouts.GetAsync(batch.Id);
-        importErrors = null;
+        importResult = null;
         // Another batch gets a new grid (keyed by batch), which loads its first page; the same batch reloads the page shown.
         if (same && linesGrid is not null) await linesGrid.Reload();
     }
@@ -99,10 +99,10 @@ public partial class PayoutsPage
         using var copy = new MemoryStream(); // the bank's result file is small (a line per payment)
         await upload.CopyToAsync(copy);
         copy.Position = 0;
-        importErrors = await Payouts.ImportResultAsync(selected!.Id, copy);
-        if (importErrors.Count == 0) Say(Outcome.Success, "银行结果已导入 Bank result imported.");
-        await ReloadAsync();
-        if (importErrors.Count > 0) message = null;
+        var result = await Payouts.ImportResultAsync(selected!.Id, copy);
+        message = null;
+        await ReloadAsync(); // clears the last result shown, so the new one is set after it
+        importResult = result;
     }
 
     private async Task AccountAsync(string memberExternalId)

@@ -37,6 +37,7 @@ internal sealed class PayoutLineConfiguration : IEntityTypeConfiguration<PayoutL
         b.Property(x => x.Reference).HasMaxLength(32).IsRequired();
         b.Property(x => x.ResolvedBy).HasMaxLength(256);
         b.Property(x => x.FailureReason).HasMaxLength(500);
+        b.Property(x => x.ProtectedAccount).HasMaxLength(4000);
         b.Property(x => x.ResolvedAt).Ticks();
         b.HasIndex(x => x.Reference).IsUnique();
         // One line per member per batch; a member's lines by status (is the member in an open batch?).
