@@ -8,12 +8,17 @@ namespace LianDong.Console.Export;
 /// </summary>
 public static class BankText
 {
-    static BankText() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
     public static readonly UTF8Encoding Utf8WithBom = new(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
 
     /// <summary>GB18030 that refuses, rather than replaces, a character it cannot encode.</summary>
-    public static Encoding Gb18030 { get; } = Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+    public static Encoding Gb18030 => Gb.Value;
+
+    // The code-page encodings are registered before GB18030 is first asked for (a field initializer would run first).
+    private static readonly Lazy<Encoding> Gb = new(() =>
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+    });
 
     /// <summary>The encoding named by the <c>encoding</c> query value (utf-8 when absent), or null for an unknown name.</summary>
     public static Encoding? Named(string? name) => (name ?? "utf-8").Trim().ToLowerInvariant() switch
@@ -36,7 +41,8 @@ public static class BankText
         }
         catch (DecoderFallbackException)
         {
-            return Encoding.GetEncoding("GB18030").GetString(bytes);
+            _ = Gb.Value; // registers the code pages
+            return Encoding.GetEncoding("GB18030").GetString(bytes); // bytes that are not GB18030 either become '?', and the rows say so
         }
     }
 }

@@ -41,28 +41,7 @@ public class FinanceTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
         var dbs = sp.GetRequiredService<IDbContextFactory<LianDongDbContext>>();
         await using (var db = await dbs.CreateDbContextAsync())
             if (await db.RuleSets.AnyAsync()) return await db.Merchants.Where(m => m.Code == "E2E").Select(m => m.Id).SingleAsync();
-        var t0 = DateTimeOffset.UtcNow.AddDays(-10);
-        await new RuleSetService(dbs, new TestClock(t0.AddMinutes(-1))).PublishAsync(RuleParameters.Defaults, t0, "test");
-        long merchantId;
-        await using (var db = await dbs.CreateDbContextAsync())
-        {
-            var m = new Merchant("E2E", "链动优选 E2E shop", null, t0);
-            db.Merchants.Add(m);
-            await db.SaveChangesAsync();
-            merchantId = m.Id;
-        }
-        var packs = sp.GetRequiredService<PackService>();
-        await packs.CreateAsync(merchantId, "GP499", "GP499", 49900, 17900, 100);
-        await packs.SwitchOnAsync("GP499", "test");
-        var engine = sp.GetRequiredService<RewardEngineService>();
-        var at = t0.AddMinutes(1);
-        foreach (var (m, r) in new[] { ("A", (string?)null), ("B", "A"), ("C", "A"), ("D", "A"), ("E", "D"), ("F", "D"), ("G", "D") })
-        {
-            at = at.AddMinutes(2);
-            await engine.ApplyAsync(new RegisterMember(m, r, at));
-            await engine.ApplyAsync(new PayPackOrder("o" + m, m, "GP499", at.AddMinutes(1)));
-        }
-        await sp.GetRequiredService<NightlyRunService>().RunAsync(PlatformTime.LocalDate(DateTimeOffset.UtcNow).AddDays(-1), "test");
+        var merchantId = await PastWorkedExample.SeedAsync(sp, "E2E", DateTimeOffset.UtcNow.AddDays(-10), PlatformTime.LocalDate(DateTimeOffset.UtcNow).AddDays(-1));
         await sp.GetRequiredService<PayoutAccountService>().SetAsync("A", "王小明", "招商银行", "6225880112345678", "test");
         return merchantId;
     }
@@ -149,26 +128,50 @@ public class FinanceTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
             await second.ClickAsync("#approve-batch");
             await Expect(second.Locator("#batch-title")).ToContainTextAsync("Approved");
 
+            // Lines are marked only once the bank file exists.
+            await Expect(second.Locator("#mark-after-export")).ToBeVisibleAsync();
+            await Expect(second.Locator("#payout-lines button", new() { HasText = "已付 Paid" })).ToHaveCountAsync(0);
             var download = await second.RunAndWaitForDownloadAsync(() => second.ClickAsync("#export-batch"));
             var path = Path.Combine(fx.ScreenshotFolder, "payout-bank-file.xlsx");
             await download.SaveAsAsync(path);
             await using (var file = File.OpenRead(path))
             using (var x = new XlsxReader(file))
             {
-                var rows = XlsxReader.Rows(x.Sheet("提现明细"));
-                Assert.Equal(5, rows.Count);
-                Assert.Equal(136000, XlsxReader.Fen(XlsxReader.CellAt(rows[^1], "D")));
-                Assert.Contains(rows, r => r.InnerText.Contains("****7890"));
+                var rows = XlsxReader.Rows(x.Sheet("批量代发"));
+                Assert.Equal(3, rows.Count); // the template's header, then one row per payment
+                Assert.Equal("收款账号", XlsxReader.Text(XlsxReader.CellAt(rows[0], "A")));
+                Assert.Contains(rows, r => r.InnerText.Contains("6227001234567890") && r.InnerText.Contains("李四")); // the full number, for the bank
+                Assert.Contains(rows, r => r.InnerText.Contains("6225880112345678"));
             }
+            await Expect(second.Locator("#batch-title")).ToContainTextAsync("Exported");
+            await Expect(second.Locator("#payout-lines .rz-data-row", new() { HasText = "****7890" })).ToHaveCountAsync(1); // the screen stays masked
 
             var lines = second.Locator("#payout-lines .rz-data-row");
             var refA = (await lines.Filter(new() { HasText = "¥920.00" }).Locator("td").First.InnerTextAsync()).Trim();
             var refD = (await lines.Filter(new() { HasText = "¥440.00" }).Locator("td").First.InnerTextAsync()).Trim();
             await second.ClickAsync($"#paid-{refA}");
             await Expect(lines.Filter(new() { HasText = refA })).ToContainTextAsync("已付 Paid");
-            await second.Locator("#fail-reason").FillAsync("账号已销户 account closed");
-            await second.Locator("#fail-reason").PressAsync("Tab");
-            await second.ClickAsync($"#failed-{refD}");
+
+            // The bank's result: a file with a wrong row is refused whole and the page says which row and why.
+            var bad = Path.Combine(fx.ScreenshotFolder, "bank-result-bad.csv");
+            await File.WriteAllTextAsync(bad, $"reference,amount,result,reason\n{refD},440.01,failed,账号已销户 account closed\nPB999999-000001,1.00,paid,\n");
+            await second.SetInputFilesAsync("#import-result", bad);
+            var errors = second.Locator("#import-errors");
+            await Expect(errors).ToContainTextAsync("Nothing was applied");
+            await Expect(errors).ToContainTextAsync($"line 2: {refD} amount ¥440.01 differs from the batch's ¥440.00");
+            await Expect(errors).ToContainTextAsync("line 3: reference PB999999-000001 is not a line of");
+            await Expect(lines.Filter(new() { HasText = refD })).ToContainTextAsync("待支付 Pending");
+            await second.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "payout-import-refused.png"), FullPage = true });
+
+            // The corrected file, in GBK as many bank portals write it: applied, and the page says what it did.
+            var good = Path.Combine(fx.ScreenshotFolder, "bank-result-good.csv");
+            System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+            await File.WriteAllTextAsync(good, $"reference,amount,result,reason\n{refD},440.00,失败,账号已销户 account closed\n", System.Text.Encoding.GetEncoding("GB18030"));
+            await second.SetInputFilesAsync("#import-result", good);
+            var summary = second.Locator("#import-summary");
+            await Expect(summary).ToContainTextAsync("0 paid (¥0.00), 1 failed (¥440.00");
+            await Expect(summary).ToContainTextAsync("The batch is closed");
+            await Expect(second.Locator("#import-errors")).ToHaveCountAsync(0);
             await Expect(lines.Filter(new() { HasText = refD })).ToContainTextAsync("account closed");
             await Expect(second.Locator("#batch-title")).ToContainTextAsync("Closed");
             await second.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "payouts.png"), FullPage = true });

@@ -93,6 +93,25 @@ public partial class PayoutsPage
         await ReloadAsync();
     }
 
+    /// <summary>
+    /// The browser downloads the bank file by itself; the first download moves the batch to Exported on the server, so
+    /// the page looks again until it sees the move (a few seconds at most), then offers the line marks and the import.
+    /// </summary>
+    private async Task AfterDownloadAsync()
+    {
+        if (selected is not { Status: PayoutBatchStatus.Approved } batch) return;
+        for (var i = 0; i < 40; i++)
+        {
+            await Task.Delay(250);
+            if ((await Payouts.GetAsync(batch.Id))?.Status != PayoutBatchStatus.Approved)
+            {
+                await ReloadAsync();
+                Say(Outcome.Success, "银行文件已导出 Bank file made: mark the lines or import the bank's result when it comes back.");
+                return;
+            }
+        }
+    }
+
     private async Task ImportAsync(InputFileChangeEventArgs e)
     {
         await using var upload = e.File.OpenReadStream(10 * 1024 * 1024);
