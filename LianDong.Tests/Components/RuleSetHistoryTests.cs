@@ -41,7 +41,7 @@ public class RuleSetHistoryTests : BunitContext
         b.AddAttribute(2, nameof(RuleSetHistory.Versions), (IReadOnlyList<RuleSet>)versions.OrderByDescending(v => v.Version).ToList());
         b.AddAttribute(3, nameof(RuleSetHistory.InEffect), versions.Where(v => !v.IsWithdrawn && v.EffectiveFrom <= Now).MaxBy(v => v.EffectiveFrom));
         b.AddAttribute(4, nameof(RuleSetHistory.Now), Now);
-        b.AddAttribute(5, nameof(RuleSetHistory.Withdraw), (Func<RuleSet, Task>)(v => { withdrawn.Add(v.Version); return Task.CompletedTask; }));
+        b.AddAttribute(5, nameof(RuleSetHistory.Withdraw), EventCallback.Factory.Create<RuleSet>(this, v => withdrawn.Add(v.Version)));
         b.CloseComponent();
     });
 
