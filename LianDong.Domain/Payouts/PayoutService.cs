@@ -54,7 +54,7 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
     private async Task<PayoutPreview> PreviewAsync(LianDongDbContext db, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var rules = await db.RuleSets.AsNoTracking().Where(r => r.EffectiveFrom <= now).OrderByDescending(r => r.EffectiveFrom).FirstOrDefaultAsync(ct);
+        var rules = await db.RuleSets.AsNoTracking().InEffectAt(now).FirstOrDefaultAsync(ct);
         var min = rules?.Parameters.MinPayoutFen ?? RuleParameters.Defaults.MinPayoutFen;
         var balances = await db.LedgerEntries.AsNoTracking().Where(e => e.Status == EntryStatus.Available)
             .GroupBy(e => e.BeneficiaryId).Select(g => new { MemberId = g.Key, Sum = g.Sum(e => e.AmountFen) })

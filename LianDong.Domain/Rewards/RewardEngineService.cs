@@ -165,10 +165,13 @@ internal sealed class EventApplier(LianDongDbContext db) : IDisposable
     private async Task<Dictionary<string, GiftPack>> PacksAsync(CancellationToken ct) =>
         _packsByCode ??= (await db.GiftPacks.AsNoTracking().ToListAsync(ct)).ToDictionary(p => p.Code, StringComparer.Ordinal);
 
-    /// <summary>The version in effect at <paramref name="at"/>. Versions are immutable, so a batch reads them once.</summary>
+    /// <summary>
+    /// The version in effect at <paramref name="at"/>, withdrawn versions ignored. Read once per batch, inside its
+    /// write transaction, so a withdrawal is either wholly before the batch or wholly after it.
+    /// </summary>
     private async Task<RuleSet> RuleSetAtAsync(DateTimeOffset at, CancellationToken ct)
     {
-        _ruleSets ??= await db.RuleSets.AsNoTracking().OrderBy(x => x.EffectiveFrom).ToListAsync(ct);
+        _ruleSets ??= await db.RuleSets.AsNoTracking().NotWithdrawn().OrderBy(x => x.EffectiveFrom).ToListAsync(ct);
         for (var i = _ruleSets.Count - 1; i >= 0; i--)
             if (_ruleSets[i].EffectiveFrom <= at) return _ruleSets[i];
         throw new EngineRuleException($"no rule set is in effect at {at:O}");

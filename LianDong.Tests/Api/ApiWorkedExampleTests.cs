@@ -17,7 +17,7 @@ public class ApiWorkedExampleTests
     [Fact]
     public async Task Worked_example_through_the_API_and_the_nightly_run_matches_replay()
     {
-        var file = SpecFiles.Example("worked-example.json");
+        var file = ScenarioFiles.WorkedExample;
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(file));
         var scenario = ReplayScenario.Parse(json.RootElement);
 

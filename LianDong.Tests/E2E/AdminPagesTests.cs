@@ -56,7 +56,7 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
     }
 
     [Fact]
-    public async Task A_rule_set_breaking_the_margin_is_refused_and_a_valid_one_is_published_into_the_history_and_the_audit_log()
+    public async Task A_rule_set_breaking_the_margin_is_refused_and_a_valid_one_is_published_into_the_history_and_the_audit_log_then_withdrawn()
     {
         var page = await SignedInAsync();
         await Fx.ScenarioAsync(page, "rules-publish", async () =>
@@ -87,12 +87,27 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
             await Expect(v2).ToContainTextAsync(Fx.Console.AdminEmail);
             await ShotAsync(page, "rules-history");
 
+            // v2 is scheduled (not yet in effect): it alone offers 撤回, which asks first, naming v2 and its time.
+            await Expect(page.Locator("button.ld-withdraw")).ToHaveCountAsync(1);
+            await v2.Locator("button.ld-withdraw").ClickAsync();
+            var dialog = page.Locator(".rz-dialog");
+            await Expect(dialog).ToContainTextAsync("Withdraw v2, due to take effect on");
+            await Expect(dialog).ToContainTextAsync("(Asia/Shanghai)? It will never take effect.");
+            await Expect(dialog).ToContainTextAsync("v1 stays in force instead.");
+            await ShotAsync(page, "rules-withdraw-confirm");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "确认撤回 Withdraw" }).ClickAsync();
+            await Expect(v2).ToContainTextAsync("已撤回 withdrawn");
+            await Expect(page.Locator("button.ld-withdraw")).ToHaveCountAsync(0);
+            await ShotAsync(page, "rules-withdrawn");
+
             await OpenAsync(page, "/audit", "Audit log");
             await Expect(page.Locator(".rz-data-row", new() { HasText = "ruleset.publish" }).Filter(new() { HasText = "ruleset:v2" }))
                 .ToContainTextAsync(Fx.Console.AdminEmail);
+            await Expect(page.Locator(".rz-data-row", new() { HasText = "ruleset.withdraw" }).Filter(new() { HasText = "ruleset:v2" }))
+                .ToContainTextAsync(Fx.Console.AdminEmail);
             await page.Locator("input[name=subject]").FillAsync("ruleset:");
             await page.GetByRole(AriaRole.Button, new() { Name = "筛选 Filter" }).ClickAsync();
-            await Expect(page.Locator(".rz-data-row")).ToHaveCountAsync(2);
+            await Expect(page.Locator(".rz-data-row")).ToHaveCountAsync(3);
             await ShotAsync(page, "audit-filtered");
         });
     }

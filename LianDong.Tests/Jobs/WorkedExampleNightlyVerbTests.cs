@@ -17,7 +17,7 @@ public class WorkedExampleNightlyVerbTests
     [Fact]
     public async Task The_worked_example_settled_by_the_nightly_verb_matches_replay()
     {
-        var file = SpecFiles.Example("worked-example.json");
+        var file = ScenarioFiles.WorkedExample;
         var replay = await ReplayHarness.RunFileAsync(file);
         Assert.True(replay.ExitCode == 0, replay.Stderr);
         var expected = replay.Json;

@@ -60,7 +60,7 @@ public class ReplayCliTests
     public async Task The_temporary_database_is_deleted()
     {
         var path = Path.Combine(Path.GetTempPath(), $"liandong-replay-test-{Guid.NewGuid():N}.db");
-        using var doc = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(SpecFiles.Example("worked-example.json")));
+        using var doc = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(ScenarioFiles.WorkedExample));
         var json = await LianDong.Console.Cli.Replay.ReplayRunner.RunAsync(LianDong.Console.Cli.Replay.ReplayScenario.Parse(doc.RootElement), path);
         Assert.Contains("\"availableFen\": 92000", json);
         Assert.False(File.Exists(path) || File.Exists(path + "-wal") || File.Exists(path + "-shm"), $"{path} was left behind");

@@ -8,11 +8,11 @@ public class WorkedExampleTests
     [Fact]
     public async Task Worked_example_replays_to_the_expected_document()
     {
-        var result = await ReplayHarness.RunFileAsync(SpecFiles.Example("worked-example.json"));
+        var result = await ReplayHarness.RunFileAsync(ScenarioFiles.WorkedExample);
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Equal("", result.Stderr);
         var actual = result.Json;
-        var expected = JsonNode.Parse(await File.ReadAllTextAsync(SpecFiles.Example("worked-example.expected.json")))!;
+        var expected = JsonNode.Parse(await File.ReadAllTextAsync(ScenarioFiles.WorkedExampleExpected))!;
 
         var expectedMembers = expected["members"]!.AsObject();
         var actualMembers = actual["members"]!.AsObject();

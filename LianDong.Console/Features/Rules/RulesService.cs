@@ -10,7 +10,9 @@ public sealed record RuleSetOverview(IReadOnlyList<RuleSet> Versions, RuleSet? I
 
 public sealed record PublishResult(RuleSet? Published, IReadOnlyList<string> Refusals);
 
-/// <summary>The rules page: versions (history, in effect), the packs a draft is checked against, publishing and the what-if.</summary>
+public sealed record WithdrawResult(RuleSet? Withdrawn, string? Refusal);
+
+/// <summary>The rules page: versions (history, in effect), the packs a draft is checked against, publishing, withdrawing and the what-if.</summary>
 public sealed class RulesService(IDbContextFactory<LianDongDbContext> dbs, ICurrentUser current, RuleSetService ruleSets, WhatIfService whatIf, TimeProvider time)
 {
     public async Task<RuleSetOverview> LoadAsync(CancellationToken ct = default)
@@ -35,6 +37,20 @@ public sealed class RulesService(IDbContextFactory<LianDongDbContext> dbs, ICurr
         catch (ComplianceViolationException e)
         {
             return new PublishResult(null, e.Violations);
+        }
+    }
+
+    /// <summary>Withdraws a version not yet in effect through <see cref="RuleSetService"/> (checked again and audited there).</summary>
+    public async Task<WithdrawResult> WithdrawAsync(int version, CancellationToken ct = default)
+    {
+        var actor = await current.RequireAdminAsync();
+        try
+        {
+            return new WithdrawResult(await ruleSets.WithdrawAsync(version, actor, ct), null);
+        }
+        catch (RuleSetWithdrawalRefusedException e)
+        {
+            return new WithdrawResult(null, e.Message);
         }
     }
 

@@ -118,9 +118,13 @@ internal sealed class RuleSetConfiguration : IEntityTypeConfiguration<RuleSet>
         b.HasKey(x => x.Id);
         b.HasIndex(x => x.Version).IsUnique();
         b.Property(x => x.EffectiveFrom).Ticks();
-        b.HasIndex(x => x.EffectiveFrom).IsUnique();
+        // Unique among the versions that can take effect: a withdrawn version's time may be published again.
+        b.HasIndex(x => x.EffectiveFrom).IsUnique().HasFilter("\"WithdrawnAt\" IS NULL");
         b.Property(x => x.PublishedAt).Ticks();
         b.Property(x => x.PublishedBy).HasMaxLength(256).IsRequired();
+        b.Property(x => x.WithdrawnAt).Ticks();
+        b.Property(x => x.WithdrawnBy).HasMaxLength(256);
+        b.Ignore(x => x.IsWithdrawn);
         b.Property(x => x.TimeZone).HasMaxLength(64).IsRequired();
         b.Ignore(x => x.Parameters);
     }
