@@ -94,7 +94,7 @@ public class ExportTests
     }
 
     [Fact]
-    public async Task Payout_bank_file_has_name_masked_account_yuan_and_reference_and_is_audited()
+    public async Task Payout_bank_file_has_the_full_account_yuan_purpose_and_reference_and_is_audited()
     {
         await using var h = await FinanceScenario.CreateAsync("A", "D");
         var payouts = h.Get<PayoutService>();
@@ -105,15 +105,15 @@ public class ExportTests
         Assert.True(await Export(h).PayoutBatchAsync(batch.Id, file, "fin1@test"));
         file.Position = 0;
         using var x = new XlsxReader(file);
-        var rows = Rows(x.Sheet("提现明细"));
+        var rows = Rows(x.Sheet("批量代发"));
         var lines = await payouts.GetLinesAsync(batch.Id);
-        Assert.Equal(lines.Count + 3, rows.Count);
-        var rowA = rows.Skip(2).SkipLast(1).Single(r => Text(CellAt(r, "E")) == lines.Single(l => l.MemberExternalId == "A").Reference);
-        Assert.Equal(("张A三", "工商银行", "****5678"), (Text(CellAt(rowA, "A")), Text(CellAt(rowA, "B")), Text(CellAt(rowA, "C"))));
+        Assert.Equal(lines.Count + 1, rows.Count); // the template's header, one row per line, no totals
+        var rowA = rows.Skip(1).Single(r => Text(CellAt(r, "F")) == lines.Single(l => l.MemberExternalId == "A").Reference);
+        Assert.Equal(("6222020000" + ('A' % 10).ToString("D2") + "12345678", "张A三", "工商银行", "奖励提现"),
+            (Text(CellAt(rowA, "A")), Text(CellAt(rowA, "B")), Text(CellAt(rowA, "C")), Text(CellAt(rowA, "E"))));
         Assert.Equal(92000, Fen(CellAt(rowA, "D")));
         Assert.Equal("920.00", CellAt(rowA, "D").CellValue!.Text);
-        Assert.Equal(batch.TotalFen, Fen(CellAt(rows[^1], "D")));
-        Assert.DoesNotContain(rows.SelectMany(r => r.Elements<Cell>()), c => Text(c).Contains("6222020000"));
+        Assert.Equal(batch.TotalFen, rows.Skip(1).Sum(r => Fen(CellAt(r, "D"))));
         Assert.Equal(PayoutBatchStatus.Exported, (await payouts.GetBatchAsync(batch.Id))!.Status);
         await using var db = await h.Db.CreateDbContextAsync();
         Assert.Equal(1, await db.AuditLog.CountAsync(e => e.Action == "payout.export" && e.Actor == "fin1@test"));
