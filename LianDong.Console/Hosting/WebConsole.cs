@@ -63,6 +63,7 @@ public static class WebConsole
         services.AddRadzenComponents();
         services.AddScoped<FirstAdminSeeder>();
         services.AddHostedService<StartupTasks>();
+        services.AddGracefulStop();
         services.AddConsoleFeatures();
 
         services.AddLianDongEngine();
@@ -84,6 +85,7 @@ public static class WebConsole
 
     private static void Configure(WebApplication app)
     {
+        app.UseRefusalWhileStopping();
         // First, so error pages, redirects, static files and API answers carry the headers too.
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
