@@ -17,6 +17,13 @@ catch (InvalidSettingsException e)
     Console.Error.WriteLine(e.Message);
     return CliRunner.BadInput;
 }
+catch (Exception e) when (e is ListenAddressInUseException
+                          || e is IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException })
+{
+    // A port taken by another process: one line naming the address, not a stack trace.
+    Console.Error.WriteLine(e.Message);
+    return CliRunner.BadInput;
+}
 return CliRunner.Ok;
 
 public partial class Program;

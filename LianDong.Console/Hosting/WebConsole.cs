@@ -29,6 +29,7 @@ public static class WebConsole
             ApplicationName = typeof(WebConsole).Assembly.GetName().Name,
         });
         AddDefaults(builder.Configuration);
+        if (!ListenAddresses.AnyGiven(builder.Configuration)) builder.WebHost.UseUrls(SettingsDefaults.Urls);
 
         // Radzen's _content/ files and the linked wwwroot-assets are served in every environment,
         // not only Development (the SDK turns static web assets on only there by default).
