@@ -2,7 +2,8 @@ using LianDong.Console.Cli;
 using LianDong.Console.Hosting;
 using LianDong.Console.Settings;
 
-if (CliRunner.IsVerbInvocation(args))
+// Verbs, help and malformed options are answered without starting a host (no database, no data folder).
+if (!CliRunner.IsWebConsoleInvocation(args))
     return await CliRunner.RunAsync(args, Console.Out, Console.Error);
 
 try
