@@ -78,6 +78,11 @@ public static class SettingsLoader
             }
         }
 
+        // Optional secret, never in a file: checked here so a malformed one stops start-up naming it.
+        if (!string.IsNullOrWhiteSpace(config[Hosting.DataProtectionSetup.KeyEncryptionKeySetting])
+            && !Hosting.KeyEncryptionKey.Parse(config[Hosting.DataProtectionSetup.KeyEncryptionKeySetting], out _))
+            problems.Add($"{Hosting.DataProtectionSetup.KeyEncryptionKeySetting} is not base64 of 32 bytes (make one with: openssl rand -base64 32)");
+
         var settings = new LianDongSettings(
             urls,
             cs,
