@@ -65,6 +65,7 @@ public static class WebConsole
         services.AddScoped<FirstAdminSeeder>();
         services.AddHostedService<StartupTasks>();
         services.AddGracefulStop();
+        services.AddProxySupport();
         services.AddConsoleFeatures();
 
         services.AddLianDongEngine();
@@ -87,6 +88,7 @@ public static class WebConsole
     private static void Configure(WebApplication app)
     {
         app.UseRefusalWhileStopping();
+        app.UseProxySupport();
         // First, so error pages, redirects, static files and API answers carry the headers too.
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())

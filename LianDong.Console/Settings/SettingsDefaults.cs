@@ -23,6 +23,8 @@ public static class SettingsDefaults
         ["Api:MaxBodyBytes"] = "65536",
         ["Api:RateLimit:PermitsPerMinute"] = "600",
         ["Api:MaxWriteBatch"] = "400",
+        ["ForwardedHeaders:Enabled"] = "false",
+        ["ForwardedHeaders:KnownProxies"] = "127.0.0.1;::1",
     };
 
     public static IEnumerable<KeyValuePair<string, string?>> AsConfiguration() =>

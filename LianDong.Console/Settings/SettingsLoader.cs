@@ -78,6 +78,10 @@ public static class SettingsLoader
             }
         }
 
+        Bool(Hosting.ProxySupport.EnabledSetting);
+        if (Hosting.ProxySupport.BadProxy(Raw(Hosting.ProxySupport.KnownProxiesSetting)) is { } badProxy)
+            problems.Add($"{Hosting.ProxySupport.KnownProxiesSetting} \"{badProxy}\" is not an IP address or a network (10.0.0.0/8)");
+
         // Optional secret, never in a file: checked here so a malformed one stops start-up naming it.
         if (!string.IsNullOrWhiteSpace(config[Hosting.DataProtectionSetup.KeyEncryptionKeySetting])
             && !Hosting.KeyEncryptionKey.Parse(config[Hosting.DataProtectionSetup.KeyEncryptionKeySetting], out _))
