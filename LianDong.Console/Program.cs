@@ -2,7 +2,8 @@ using LianDong.Console.Cli;
 using LianDong.Console.Hosting;
 using LianDong.Console.Settings;
 
-if (CliRunner.IsVerbInvocation(args))
+// Verbs, help and malformed options are answered without starting a host (no database, no data folder).
+if (!CliRunner.IsWebConsoleInvocation(args))
     return await CliRunner.RunAsync(args, Console.Out, Console.Error);
 
 try
@@ -14,6 +15,13 @@ try
 }
 catch (InvalidSettingsException e)
 {
+    Console.Error.WriteLine(e.Message);
+    return CliRunner.BadInput;
+}
+catch (Exception e) when (e is ListenAddressInUseException
+                          || e is IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException })
+{
+    // A port taken by another process: one line naming the address, not a stack trace.
     Console.Error.WriteLine(e.Message);
     return CliRunner.BadInput;
 }

@@ -7,6 +7,7 @@ namespace LianDong.Console.Cli;
 /// <summary>
 /// <c>nightly --date YYYY-MM-DD [--Section:Key=value ...]</c>: runs every not-yet-run business date up to D, in order,
 /// through the same code as the scheduler and the Jobs page. Refuses a date that has not ended in Asia/Shanghai.
+/// A date held by another process is not an error: the verb says "held by another process" and exits 0.
 /// </summary>
 public sealed class NightlyVerb : ICliVerb
 {
@@ -37,11 +38,11 @@ public sealed class NightlyVerb : ICliVerb
             var summaries = await runner.RunByHandAsync(date, $"cli:{Environment.UserName}");
             foreach (var s in summaries) stdout.WriteLine(NightlyJobRunner.Describe(s));
             if (summaries.Count == 0) stdout.WriteLine("nothing to run");
-            if (summaries.Any(s => s.HeldByAnotherRunner))
-            {
-                stderr.WriteLine("nightly: another process is running a date; run again when it has finished");
-                return CliRunner.BadInput;
-            }
+            // Not a failure: the other process (the scheduler, a second cron entry) is doing the work. Exit 0 so cron does
+            // not report it; the line says what happened, and the next run picks up whatever is left.
+            if (summaries.FirstOrDefault(s => s.HeldByAnotherRunner) is { } held)
+                stdout.WriteLine($"nightly: {held.BusinessDate:yyyy-MM-dd} is held by another process, which is running it; " +
+                                 "this run stopped there and leaves the rest to it (exit 0)");
             return CliRunner.Ok;
         }
         catch (EngineRuleException e)

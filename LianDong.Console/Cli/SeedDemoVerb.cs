@@ -37,9 +37,29 @@ public sealed class SeedDemoVerb : ICliVerb
             stderr.WriteLine("seed-demo: the database already has data (members, merchants, packs or rule sets); demo data goes only into an empty database");
             return CliRunner.BadInput;
         }
-        var report = await new DemoSeeder(NullLogger.Instance).SeedAsync(settings.ConnectionString, members, TimeProvider.System.GetUtcNow());
+        stderr.WriteLine($"seed-demo: seeding {members:N0} members over {DemoPlan.Days} days of history; progress follows");
+        var report = await new DemoSeeder(NullLogger.Instance).SeedAsync(settings.ConnectionString, members, TimeProvider.System.GetUtcNow(),
+            progress: new ProgressLines(stderr));
         stdout.WriteLine($"seeded {report.Members} members ({report.Agents} agents, {report.Partners} partners), {report.Events} events, " +
                          $"{report.LedgerEntries} ledger entries, {report.NightlyRuns} nightly runs in {report.Took.TotalSeconds:N1} s");
         return CliRunner.Ok;
+    }
+
+    /// <summary>
+    /// One line on stderr (stdout keeps the one-line result) each time another tenth of the events is in, e.g.
+    /// <c>seed-demo: 30% (12,000 of 40,000 events, day 18 of 61)</c>. Reported synchronously: an
+    /// <see cref="Progress{T}"/> would post lines after the result line.
+    /// </summary>
+    private sealed class ProgressLines(TextWriter stderr) : IProgress<DemoSeedProgress>
+    {
+        private int _lastTenth = -1;
+
+        public void Report(DemoSeedProgress p)
+        {
+            var percent = p.Events == 0 ? 100 : (int)(100L * p.EventsApplied / p.Events);
+            if (percent / 10 == _lastTenth && p.Day < p.Days) return;
+            _lastTenth = percent / 10;
+            stderr.WriteLine($"seed-demo: {percent}% ({p.EventsApplied:N0} of {p.Events:N0} events, day {p.Day} of {p.Days})");
+        }
     }
 }

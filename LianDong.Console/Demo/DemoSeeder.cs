@@ -14,6 +14,9 @@ namespace LianDong.Console.Demo;
 
 public sealed record DemoSeedReport(int Members, int Events, int NightlyRuns, int Agents, int Partners, long LedgerEntries, TimeSpan Took);
 
+/// <summary>How far seeding is: events applied of all planned, and the day reached of all days.</summary>
+public sealed record DemoSeedProgress(int EventsApplied, int Events, int Day, int Days);
+
 /// <summary>
 /// Fills an empty database with <see cref="DemoPlan"/>'s history through the engine's own services (rule sets by
 /// RuleSetService, packs by PackService, every member and order by RewardEngineService.ApplyBatchAsync, the past
@@ -41,7 +44,8 @@ public sealed class DemoSeeder(ILogger log)
     }
 
     /// <summary>Seeds <paramref name="members"/> members whose history ends at <paramref name="now"/>. The database must be migrated and empty.</summary>
-    public async Task<DemoSeedReport> SeedAsync(string connectionString, int members, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<DemoSeedReport> SeedAsync(string connectionString, int members, DateTimeOffset now, CancellationToken ct = default,
+        IProgress<DemoSeedProgress>? progress = null)
     {
         var watch = Stopwatch.StartNew();
         var today = PlatformTime.LocalDate(now);
@@ -89,6 +93,8 @@ public sealed class DemoSeeder(ILogger log)
         var nightly = sp.GetRequiredService<NightlyRunService>();
         var byDay = plan.Events.GroupBy(e => PlatformTime.LocalDate(e.At)).ToDictionary(g => g.Key, g => g.ToList());
         var runs = 0;
+        var applied = 0;
+        var days = today.DayNumber - firstDay.DayNumber + 1;
         var v2Published = false;
         for (var day = firstDay; day <= today; day = day.AddDays(1))
         {
@@ -124,6 +130,8 @@ public sealed class DemoSeeder(ILogger log)
                 if (clock.Now > now) clock.Now = now;
                 runs += (await nightly.RunAsync(day, Actor, ct)).Count(s => !s.AlreadyCompleted);
             }
+            applied += dayEvents.Count;
+            progress?.Report(new DemoSeedProgress(applied, plan.Events.Count, day.DayNumber - firstDay.DayNumber + 1, days));
             if ((day.DayNumber - firstDay.DayNumber) % 15 == 14)
                 log.LogInformation("Demo data: up to {Day:yyyy-MM-dd} ({Elapsed:N0} s)", day, watch.Elapsed.TotalSeconds);
         }

@@ -35,6 +35,11 @@ public static class IdentitySetup
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
+                // Redirects carry no host: the default ones are absolute, built from the request's Host header.
+                o.Events.OnRedirectToLogin = c => RedirectWithoutHost(c, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = c => RedirectWithoutHost(c, StatusCodes.Status403Forbidden);
+                o.Events.OnRedirectToLogout = c => RedirectWithoutHost(c, null);
+                o.Events.OnRedirectToReturnUrl = c => RedirectWithoutHost(c, null);
             }));
 
         services.AddIdentityCore<AppUser>(o =>
@@ -61,5 +66,19 @@ public static class IdentitySetup
 
         services.AddScoped<ICurrentUser, CircuitCurrentUser>();
         return services;
+    }
+
+    /// <summary>The framework's redirect (an XMLHttpRequest gets the status and a Location header instead), made relative.</summary>
+    private static Task RedirectWithoutHost(
+        Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> c, int? ajaxStatus)
+    {
+        var target = Uri.TryCreate(c.RedirectUri, UriKind.Absolute, out var u) ? u.PathAndQuery : c.RedirectUri;
+        if (c.Request.Headers.XRequestedWith == "XMLHttpRequest")
+        {
+            c.Response.Headers.Location = target;
+            if (ajaxStatus is { } status) c.Response.StatusCode = status;
+        }
+        else c.Response.Redirect(target);
+        return Task.CompletedTask;
     }
 }

@@ -1,13 +1,15 @@
 using LianDong.Console.Demo;
 using LianDong.Console.Settings;
 using LianDong.Domain.Persistence;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.EntityFrameworkCore;
 
 namespace LianDong.Console.Hosting;
 
 /// <summary>
 /// Runs before the web server starts listening (IHostedLifecycleService.StartingAsync runs before any
-/// StartAsync, Kestrel's included): parse the settings (a bad one stops start-up naming it), apply
+/// StartAsync, Kestrel's included): parse the settings (a bad one stops start-up naming it), check the listening
+/// addresses are free, apply
 /// migrations, make sure the roles and the first admin exist. Runs in the test hosts too, where code
 /// after <c>Build()</c> in Program.cs would not.
 /// </summary>
@@ -16,6 +18,10 @@ public sealed class StartupTasks(IServiceProvider services, ILogger<StartupTasks
     public async Task StartingAsync(CancellationToken ct)
     {
         var settings = services.GetRequiredService<LianDongSettings>();
+        // A taken port stops start-up here, before migrations or demo seeding write anything (Kestrel binds only
+        // after this method). Not for the in-memory test server, which listens nowhere.
+        if (services.GetRequiredService<IServer>().GetType().Namespace?.StartsWith("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal) == true)
+            ListenAddresses.EnsureFree(ListenAddresses.Configured(services.GetRequiredService<IConfiguration>()));
 
         var factory = services.GetRequiredService<IDbContextFactory<LianDongDbContext>>();
         await using (var db = await factory.CreateDbContextAsync(ct))

@@ -29,6 +29,7 @@ public static class WebConsole
             ApplicationName = typeof(WebConsole).Assembly.GetName().Name,
         });
         AddDefaults(builder.Configuration);
+        if (!ListenAddresses.AnyGiven(builder.Configuration)) builder.WebHost.UseUrls(SettingsDefaults.Urls);
 
         // Radzen's _content/ files and the linked wwwroot-assets are served in every environment,
         // not only Development (the SDK turns static web assets on only there by default).
@@ -63,6 +64,8 @@ public static class WebConsole
         services.AddRadzenComponents();
         services.AddScoped<FirstAdminSeeder>();
         services.AddHostedService<StartupTasks>();
+        services.AddGracefulStop();
+        services.AddProxySupport();
         services.AddConsoleFeatures();
 
         services.AddLianDongEngine();
@@ -84,6 +87,8 @@ public static class WebConsole
 
     private static void Configure(WebApplication app)
     {
+        app.UseRefusalWhileStopping();
+        app.UseProxySupport();
         // First, so error pages, redirects, static files and API answers carry the headers too.
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())

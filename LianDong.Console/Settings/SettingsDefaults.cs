@@ -7,9 +7,14 @@ namespace LianDong.Console.Settings;
 /// </summary>
 public static class SettingsDefaults
 {
+    /// <summary>
+    /// Where the console listens when no address is given at all. Not a configuration value: one in appsettings.json
+    /// would outrank ASPNETCORE_URLS and DOTNET_URLS (see <see cref="Hosting.ListenAddresses"/>).
+    /// </summary>
+    public const string Urls = "http://127.0.0.1:5000";
+
     public static readonly IReadOnlyDictionary<string, string> Values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
-        ["Urls"] = "http://127.0.0.1:5000",
         ["ConnectionStrings:Default"] = "Data Source=data/liandong.db",
         ["Jobs:Enabled"] = "true",
         ["Jobs:NightlyAt"] = "02:00",
@@ -18,6 +23,8 @@ public static class SettingsDefaults
         ["Api:MaxBodyBytes"] = "65536",
         ["Api:RateLimit:PermitsPerMinute"] = "600",
         ["Api:MaxWriteBatch"] = "400",
+        ["ForwardedHeaders:Enabled"] = "false",
+        ["ForwardedHeaders:KnownProxies"] = "127.0.0.1;::1",
     };
 
     public static IEnumerable<KeyValuePair<string, string?>> AsConfiguration() =>

@@ -52,10 +52,13 @@ public static class SettingsLoader
         }
 
         var urls = new List<Uri>();
-        var rawUrls = Raw("Urls");
+        // Optional: without it Kestrel:Endpoints, HTTP_PORTS or the default address apply (Hosting/ListenAddresses).
+        var rawUrls = string.IsNullOrWhiteSpace(config["Urls"]) ? SettingsDefaults.Urls : config["Urls"]!.Trim();
         foreach (var part in rawUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (Uri.TryCreate(part, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps))
+            // Kestrel's "any address" hosts (http://*:80, http://+:80) are not valid in a Uri; checked as 0.0.0.0.
+            var checkable = part.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
+            if (Uri.TryCreate(checkable, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps))
                 urls.Add(u);
             else
                 problems.Add($"Urls \"{part}\" is not an http:// or https:// address");
@@ -74,6 +77,15 @@ public static class SettingsLoader
                 problems.Add($"ConnectionStrings:Default \"{cs}\" is not a SQLite connection string ({e.Message})");
             }
         }
+
+        Bool(Hosting.ProxySupport.EnabledSetting);
+        if (Hosting.ProxySupport.BadProxy(Raw(Hosting.ProxySupport.KnownProxiesSetting)) is { } badProxy)
+            problems.Add($"{Hosting.ProxySupport.KnownProxiesSetting} \"{badProxy}\" is not an IP address or a network (10.0.0.0/8)");
+
+        // Optional secret, never in a file: checked here so a malformed one stops start-up naming it.
+        if (!string.IsNullOrWhiteSpace(config[Hosting.DataProtectionSetup.KeyEncryptionKeySetting])
+            && !Hosting.KeyEncryptionKey.Parse(config[Hosting.DataProtectionSetup.KeyEncryptionKeySetting], out _))
+            problems.Add($"{Hosting.DataProtectionSetup.KeyEncryptionKeySetting} is not base64 of 32 bytes (make one with: openssl rand -base64 32)");
 
         var settings = new LianDongSettings(
             urls,

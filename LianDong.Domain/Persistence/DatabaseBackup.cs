@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace LianDong.Domain.Persistence;
 
 /// <summary>What a backup copied: the file, its size, and the row counts that identify it.</summary>
-public sealed record BackupResult(string File, long Bytes, long Members, long LedgerEntries, TimeSpan Elapsed);
+public sealed record BackupResult(string File, long Bytes, long Members, long LedgerEntries, TimeSpan Elapsed, long DataProtectionKeys = 0);
 
 /// <summary>A backup request that cannot be carried out; the message names what is wrong.</summary>
 public sealed class BackupException(string message) : Exception(message);
@@ -14,7 +14,8 @@ public sealed class BackupException(string message) : Exception(message);
 /// under one read transaction, so the copy is the database as of one commit, while the console keeps
 /// writing (WAL lets the writer go on). The copy is written to a temporary file beside the target,
 /// checked with <c>PRAGMA integrity_check</c>, and only then renamed to the target, so a failed or
-/// interrupted backup never leaves a partial file under the requested name.
+/// interrupted backup never leaves a partial file under the requested name. The Data Protection key ring is a table
+/// of the same database, so the copy is everything a restore needs (besides the key-encryption key, if one is set).
 /// </summary>
 public static class DatabaseBackup
 {
@@ -37,7 +38,7 @@ public static class DatabaseBackup
         source.Pooling = false;
         if (source.DefaultTimeout < 30) source.DefaultTimeout = 30;
         var temp = Path.Combine(dir, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
-        long members, entries;
+        long members, entries, keys;
         try
         {
             using (var from = new SqliteConnection(source.ToString()))
@@ -54,6 +55,10 @@ public static class DatabaseBackup
                 if (check != "ok") throw new BackupException($"the copy failed its integrity check: {check}");
                 members = long.Parse(Scalar(to, "SELECT count(*) FROM Members;"), System.Globalization.CultureInfo.InvariantCulture);
                 entries = long.Parse(Scalar(to, "SELECT count(*) FROM LedgerEntries;"), System.Globalization.CultureInfo.InvariantCulture);
+                // The key ring lives in the database (the console makes the table on first use): it is in the copy.
+                keys = Scalar(to, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'DataProtectionKeys';") == "1"
+                    ? long.Parse(Scalar(to, "SELECT count(*) FROM DataProtectionKeys;"), System.Globalization.CultureInfo.InvariantCulture)
+                    : 0;
             }
             if (File.Exists(temp + "-wal")) throw new BackupException("the copy's write-ahead log was not checkpointed; try again");
             File.Move(temp, target);
@@ -64,7 +69,7 @@ public static class DatabaseBackup
                 if (File.Exists(f)) File.Delete(f);
         }
 
-        return new BackupResult(target, new FileInfo(target).Length, members, entries, watch.Elapsed);
+        return new BackupResult(target, new FileInfo(target).Length, members, entries, watch.Elapsed, keys);
     }
 
     private static string Scalar(SqliteConnection c, string sql)

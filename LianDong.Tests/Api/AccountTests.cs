@@ -120,13 +120,13 @@ public class AccountTests : IDisposable
 public class DataProtectionKeyTests
 {
     [Fact]
-    public async Task Keys_live_beside_the_database_so_a_restart_keeps_sessions()
+    public async Task Keys_live_in_the_database_so_a_restart_or_a_restored_backup_keeps_sessions()
     {
         using var factory = new ConsoleFactory();
         var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         await FormLogin.SignInAsync(client, factory.AdminEmail, factory.AdminPassword);
-        var keys = Path.Combine(factory.Database.Folder, LianDong.Console.Hosting.DataProtectionSetup.KeysFolderName);
-        Assert.NotEmpty(Directory.GetFiles(keys, "key-*.xml"));
+        await using var db = factory.Database.NewContext();
+        Assert.True(await db.Database.SqlQueryRaw<long>($"SELECT count(*) AS Value FROM {LianDong.Console.Hosting.DataProtectionSetup.KeysTable}").SingleAsync() > 0);
     }
 }
 

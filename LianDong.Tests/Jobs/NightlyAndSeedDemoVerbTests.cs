@@ -86,6 +86,11 @@ public class DemoSeedingTests
         var code = await CliRunner.RunAsync(["seed-demo", "--members", "400", $"--ConnectionStrings:Default={temp.ConnectionString}"], stdout, stderr);
         Assert.True(code == CliRunner.Ok, stderr.ToString());
         Assert.Contains("seeded 400 members", stdout.ToString());
+        // Progress as it goes, on stderr: a line per tenth of the events, ending at 100 %.
+        var progress = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains('%')).ToList();
+        Assert.True(progress.Count >= 5, stderr.ToString());
+        Assert.Matches(@"^seed-demo: \d+% \([\d,]+ of [\d,]+ events, day \d+ of \d+\)", progress[0]);
+        Assert.StartsWith("seed-demo: 100% ", progress[^1]);
 
         await using (var db = temp.NewContext())
         {

@@ -18,6 +18,8 @@ public sealed partial class ConsoleServerProcess : IAsyncDisposable
     private ConsoleServerProcess(Process process) => _process = process;
 
     public int ProcessId => _process.Id;
+    public string AdminEmail { get; private set; } = "";
+    public string AdminPassword { get; private set; } = "";
     public Uri BaseAddress { get; private set; } = default!;
     public bool HasExited => _process.HasExited;
 
@@ -49,10 +51,11 @@ public sealed partial class ConsoleServerProcess : IAsyncDisposable
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) all[k] = v;
         foreach (var (k, v) in all) psi.ArgumentList.Add($"--{k}={v}");
         // The first admin is made on the first start only; a fixed pair keeps the log free of a generated password.
-        psi.Environment["LIANDONG_ADMIN_EMAIL"] = TestSecrets.NewEmail("admin");
-        psi.Environment["LIANDONG_ADMIN_PASSWORD"] = TestSecrets.NewPassword();
+        var (email, password) = (TestSecrets.NewEmail("admin"), TestSecrets.NewPassword());
+        psi.Environment["LIANDONG_ADMIN_EMAIL"] = email;
+        psi.Environment["LIANDONG_ADMIN_PASSWORD"] = password;
 
-        var server = new ConsoleServerProcess(Process.Start(psi)!);
+        var server = new ConsoleServerProcess(Process.Start(psi)!) { AdminEmail = email, AdminPassword = password };
         server._process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
         server._process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
         server._process.BeginOutputReadLine();
@@ -88,6 +91,20 @@ public sealed partial class ConsoleServerProcess : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _process.WaitForExitAsync(timeout.Token);
     }
+
+    /// <summary>SIGTERM (what <c>systemctl stop</c> and <c>docker stop</c> send): a graceful stop. Returns how long the process took to exit.</summary>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(limit);
+        try { await _process.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException) { /* still running: the caller sees the elapsed time and HasExited */ }
+        return watch.Elapsed;
+    }
+
+    public int ExitCode => _process.ExitCode;
 
     public async ValueTask DisposeAsync()
     {
