@@ -13,7 +13,7 @@ namespace LianDong.Console.Hosting;
 
 public static class DataProtectionSetup
 {
-    /// <summary>Where keys lived before they moved into the database; read once to move them in (ADR 0096).</summary>
+    /// <summary>Where keys lived before they moved into the database; read once to move them in (ADR 0097).</summary>
     public const string KeysFolderName = "keys";
 
     /// <summary>The table holding the key ring, shaped as the EF Core Data Protection store's (<c>Id</c>, <c>FriendlyName</c>, <c>Xml</c>).</summary>
