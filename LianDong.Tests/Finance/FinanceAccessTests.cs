@@ -128,7 +128,7 @@ public class FinanceHttpAccessTests : IClassFixture<AccessFixture_Finance>
         var client = await fx.SignedInAsync(role);
         var response = await client.GetAsync(url);
         Assert.True(response.StatusCode is HttpStatusCode.Forbidden
-            || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.AbsolutePath == "/account/access-denied"),
+            || (response.StatusCode == HttpStatusCode.Redirect && response.RedirectPath() == "/account/access-denied"),
             $"{role} {url}: {(int)response.StatusCode} {response.Headers.Location}");
     }
 

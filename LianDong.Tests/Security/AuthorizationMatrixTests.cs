@@ -118,7 +118,7 @@ public class AuthorizationMatrixTests(AuthorizationMatrixFixture fx) : IClassFix
             using (var anonymous = await fx.Anonymous.GetAsync(page.Probe))
             {
                 checks++;
-                var refused = anonymous.StatusCode == HttpStatusCode.Redirect && anonymous.Headers.Location!.AbsolutePath == "/account/login";
+                var refused = anonymous.StatusCode == HttpStatusCode.Redirect && anonymous.RedirectPath() == "/account/login";
                 if (page.Anonymous == refused || (int)anonymous.StatusCode >= 500)
                     failures.Add($"{page.Probe} anonymous: {(int)anonymous.StatusCode} {anonymous.Headers.Location}");
             }
@@ -131,7 +131,7 @@ public class AuthorizationMatrixTests(AuthorizationMatrixFixture fx) : IClassFix
                 using var response = await client.GetAsync(page.Probe);
                 var ok = (int)response.StatusCode < 500 && (allowed
                     ? !IsRefusal(response) || page.Anonymous && response.StatusCode == HttpStatusCode.Redirect
-                    : response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.AbsolutePath == "/account/access-denied");
+                    : response.StatusCode == HttpStatusCode.Redirect && response.RedirectPath() == "/account/access-denied");
                 if (!ok) failures.Add($"{page.Probe} as {who}: expected {(allowed ? "admitted" : "access denied")}, got {(int)response.StatusCode} {response.Headers.Location}");
                 // A merchant user sees nothing of another merchant on any page it may open.
                 if (allowed && role == AppRoles.Merchant && response.StatusCode == HttpStatusCode.OK)

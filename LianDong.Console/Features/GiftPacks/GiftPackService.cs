@@ -149,11 +149,12 @@ public sealed class GiftPackService(IDbContextFactory<LianDongDbContext> dbs, Pa
     }
 
     /// <summary>The image of a pack in <paramref name="scope"/>, or null (for the image endpoint, which has no circuit).</summary>
-    public async Task<(string Path, string ContentType)?> ImageAsync(string code, MerchantScope scope, CancellationToken ct = default)
+    public async Task<StoredPackImage?> ImageAsync(string code, MerchantScope scope, CancellationToken ct = default)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var pack = await Rows(db, Scoped(db, scope).Where(p => p.Code == code)).FirstOrDefaultAsync(ct);
-        return pack?.ImageFile is { } f ? images.Find(f) : null;
+        string? file;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+            file = (await Rows(db, Scoped(db, scope).Where(p => p.Code == code)).FirstOrDefaultAsync(ct))?.ImageFile;
+        return file is null ? null : await images.FindAsync(file, ct);
     }
 
     private async Task AuditCreateAsync(string actor, GiftPack pack, CancellationToken ct)
@@ -184,57 +185,6 @@ public sealed class GiftPackService(IDbContextFactory<LianDongDbContext> dbs, Pa
     }
 }
 
-/// <summary>Pack images under the data folder (beside the database file): <c>pack-images/&lt;code&gt;-&lt;random&gt;.&lt;ext&gt;</c>.</summary>
-public sealed class PackImageStore(LianDongSettings settings)
-{
-    public const long MaxBytes = 2 * 1024 * 1024;
-    private static readonly Dictionary<string, string> Types = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [".png"] = "image/png", [".jpg"] = "image/jpeg", [".jpeg"] = "image/jpeg", [".webp"] = "image/webp",
-    };
-
-    private DirectoryInfo Folder
-    {
-        get
-        {
-            var keys = DataProtectionSetup.KeysFolder(settings.ConnectionString); // the data folder's keys/ subfolder
-            return Directory.CreateDirectory(Path.Combine(keys.Parent!.FullName, "pack-images"));
-        }
-    }
-
-    public async Task<(bool Ok, string? Error, string? FileName)> SaveAsync(string code, Stream content, string fileName, CancellationToken ct)
-    {
-        var ext = Path.GetExtension(fileName);
-        if (!Types.ContainsKey(ext)) return (false, "图片须为 PNG/JPEG/WebP The image must be a .png, .jpg or .webp file.", null);
-        var name = $"{code}-{Guid.NewGuid():N}{ext.ToLowerInvariant()}";
-        var path = Path.Combine(Folder.FullName, name);
-        await using (var file = File.Create(path))
-        {
-            var buffer = new byte[81920];
-            long total = 0;
-            int n;
-            while ((n = await content.ReadAsync(buffer, ct)) > 0)
-            {
-                total += n;
-                if (total > MaxBytes)
-                {
-                    await file.DisposeAsync();
-                    File.Delete(path);
-                    return (false, "图片不能超过 2 MB The image must be at most 2 MB.", null);
-                }
-                await file.WriteAsync(buffer.AsMemory(0, n), ct);
-            }
-        }
-        return (true, null, name);
-    }
-
-    public (string Path, string ContentType)? Find(string fileName)
-    {
-        var path = Path.Combine(Folder.FullName, Path.GetFileName(fileName));
-        return File.Exists(path) ? (path, Types[Path.GetExtension(path)]) : null;
-    }
-}
-
 public static class PackImageEndpoints
 {
     /// <summary>A pack's image, for users who may see the pack (a merchant only its own).</summary>
@@ -242,7 +192,7 @@ public static class PackImageEndpoints
         app.MapGet("/gift-packs/{code}/image", async (string code, HttpContext http, GiftPackService packs, CancellationToken ct) =>
         {
             var scope = http.User.IsInRole(AppRoles.PlatformAdmin) ? new MerchantScope(null) : new MerchantScope(http.User.GetMerchantId() ?? -1);
-            return await packs.ImageAsync(code, scope, ct) is { } img ? Results.File(img.Path, img.ContentType) : Results.NotFound();
+            return await packs.ImageAsync(code, scope, ct) is { } img ? Results.File(img.Content, img.ContentType) : Results.NotFound();
         })
             .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { Roles = Navigation.PageAccess.AdminAndMerchant });
 }
