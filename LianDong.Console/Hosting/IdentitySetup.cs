@@ -56,8 +56,9 @@ public static class IdentitySetup
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>();
 
-        // Cookies re-read the user (roles, merchant binding, lockout) every minute, not every 30.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // Cookies are checked against the user's security stamp on every request (not every 30 minutes), so a sign-out,
+        // lock, deletion or role change ends a session at once, a saved copy of a signed-out cookie included.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
 
         services.AddScoped<ICurrentUser, CircuitCurrentUser>();
         return services;
