@@ -35,6 +35,10 @@ public static class IdentitySetup
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
+                // Signing in on the login path makes the cookie handler copy ?ReturnUrl (decoded: 付款, not %E4%BB%98…)
+                // into the Location header as is, and Kestrel answers 500 on non-ASCII there. The login page redirects
+                // on its own, through AccountService.SafeReturnUrl, so the handler's redirect is not needed.
+                o.Events.OnRedirectToReturnUrl = _ => Task.CompletedTask;
             }));
 
         services.AddIdentityCore<AppUser>(o =>

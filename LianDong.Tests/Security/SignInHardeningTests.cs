@@ -52,19 +52,22 @@ public class SignInHardeningTests : IDisposable
         foreach (var r in right) Assert.Contains("This account is locked", await r.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// Real Kestrel: the in-memory test server accepts a non-ASCII Location header, Kestrel throws on it (the 500 seen).
+    /// The query binding decodes the escaped link back to raw text, which used to become the Location as is.
+    /// </summary>
     [Theory]
     [InlineData("/付款", "/%E4%BB%98%E6%AC%BE")]
-    [InlineData("/members?name=张三", "/members?name=%E5%BC%A0%E4%B8%89")]
+    [InlineData("/payouts?q=张三", "/payouts?q=%E5%BC%A0%E4%B8%89")]
     [InlineData("/x\u0001y", "/")]
-    public async Task A_return_url_with_raw_non_ascii_text_signs_in_to_a_local_path_not_a_500(string returnUrl, string expected)
+    public async Task A_return_url_with_non_ascii_text_signs_in_to_a_local_path_not_a_500(string returnUrl, string expected)
     {
-        var email = TestSecrets.NewEmail("fin");
-        var password = await factory.CreateUserAsync(email, AppRoles.Finance);
-        var client = NewClient();
+        await using var console = await KestrelConsole.StartAsync();
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = console.BaseAddress };
         var query = "?ReturnUrl=" + Uri.EscapeDataString(returnUrl);
         var page = await client.GetAsync("/account/login" + query);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        var response = await PostLoginAsync(client, FormLogin.Token(await page.Content.ReadAsStringAsync()), email, password, query);
+        var response = await PostLoginAsync(client, FormLogin.Token(await page.Content.ReadAsStringAsync()), console.AdminEmail, console.AdminPassword, query);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!;
         Assert.Equal(expected, location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString);
