@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LianDong.Domain.Engine;
 
 namespace LianDong.Console.Api;
 
@@ -43,11 +44,37 @@ public sealed partial class ApiJson
         {
             using var doc = JsonDocument.Parse(buffer.ToArray());
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw ApiProblemException.BadRequest("body", "the body must be a JSON object");
+            RefuseRepeatedKeys(doc.RootElement, "");
             return new ApiJson(doc.RootElement.Clone());
         }
         catch (JsonException e)
         {
             throw ApiProblemException.BadRequest("body", $"the body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+        }
+    }
+
+    /// <summary>
+    /// A key sent twice in one object is refused (400 naming it): System.Text.Json would keep the last, so a proxy or log
+    /// that reads the first would see another request than the one applied. (.NET 9 has no AllowDuplicateProperties.)
+    /// </summary>
+    private static void RefuseRepeatedKeys(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var p in element.EnumerateObject())
+                {
+                    var name = path.Length == 0 ? p.Name : $"{path}.{p.Name}";
+                    if (!seen.Add(p.Name))
+                        throw ApiProblemException.BadRequest(name, $"{Shorten(name)} appears more than once in the body; send each field once");
+                    RefuseRepeatedKeys(p.Value, name);
+                }
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray()) RefuseRepeatedKeys(item, $"{path}[{i++}]");
+                break;
         }
     }
 
@@ -90,6 +117,30 @@ public sealed partial class ApiJson
         if (!InstantPattern().IsMatch(s) || !DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
             throw ApiProblemException.BadRequest(name, $"{name} must be an ISO-8601 time with an offset, e.g. 2026-01-05T10:00:00+08:00");
         return at;
+    }
+
+    /// <summary>
+    /// <see cref="RequiredInstant"/> within the event window (docs/api.md): from 2000-01-01 to five minutes after the
+    /// server's clock; outside it 422 naming the field.
+    /// </summary>
+    public DateTimeOffset RequiredEventTime(string name, TimeProvider time)
+    {
+        var at = RequiredInstant(name);
+        if (InputLimits.CheckEventTime(name, at, InputLimits.LatestLiveTime(time), "the server's time + 5 minutes") is { } problem)
+            throw ApiProblemException.Unprocessable(name, problem);
+        return at;
+    }
+
+    /// <summary>
+    /// A whole number of fen: not a whole number or below <paramref name="min"/> is 400 (as for any number); above
+    /// <paramref name="max"/> is 422 naming the field and the range in yuan.
+    /// </summary>
+    public long? OptionalFen(string name, long min, long max)
+    {
+        var n = OptionalLong(name, min, long.MaxValue);
+        if (n > max)
+            throw ApiProblemException.Unprocessable(name, $"{name} is {n} fen ({InputLimits.Yuan(n.Value)}), it must be {InputLimits.Range(min, max)}");
+        return n;
     }
 
     public long? OptionalLong(string name, long min, long max)

@@ -25,7 +25,8 @@ public sealed class StorefrontService(
     MemberQueryService memberQueries,
     PayoutAccountService payoutAccounts,
     PackCatalogueService catalogue,
-    ApiWriteGate gate)
+    ApiWriteGate gate,
+    TimeProvider time)
 {
     // ---- members ------------------------------------------------------------------------------------------------
 
@@ -35,7 +36,7 @@ public sealed class StorefrontService(
         var referrerId = body.OptionalId("referrerId");
         var name = body.OptionalString("displayName", 100);
         var phone = body.OptionalString("phone", 32);
-        var at = body.RequiredInstant("registeredAt");
+        var at = body.RequiredEventTime("registeredAt", time);
         if (referrerId == memberId) throw ApiProblemException.Unprocessable("referrerId", $"member \"{memberId}\" cannot refer itself");
 
         ApplyOutcome outcome;
@@ -123,18 +124,18 @@ public sealed class StorefrontService(
         var orderId = body.RequiredId("orderId");
         var memberId = body.RequiredId("memberId");
         var kind = body.RequiredString("kind", 10);
-        var paidAt = body.RequiredInstant("paidAt");
+        var paidAt = body.RequiredEventTime("paidAt", time);
         string? packCode = null;
         long? amountFen;
         switch (kind)
         {
             case "pack":
                 packCode = body.OptionalId("packCode") ?? throw ApiProblemException.BadRequest("packCode", "packCode is required for a pack order");
-                amountFen = body.OptionalLong("amountFen", 1, long.MaxValue);
+                amountFen = body.OptionalFen("amountFen", 1, InputLimits.MaxOrderAmountFen);
                 break;
             case "retail":
                 if (body.OptionalId("packCode") is not null) throw ApiProblemException.BadRequest("packCode", "a retail order has no packCode");
-                amountFen = body.OptionalLong("amountFen", 1, long.MaxValue)
+                amountFen = body.OptionalFen("amountFen", 1, InputLimits.MaxOrderAmountFen)
                     ?? throw ApiProblemException.BadRequest("amountFen", "amountFen is required for a retail order");
                 break;
             default:
@@ -189,7 +190,7 @@ public sealed class StorefrontService(
 
     public async Task<ApiWrite<RefundResult>> RefundAsync(string orderId, ApiJson body, ApiCaller caller, CancellationToken ct)
     {
-        var refundedAt = body.RequiredInstant("refundedAt");
+        var refundedAt = body.RequiredEventTime("refundedAt", time);
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             var find = () => db.Orders.AsNoTracking().Where(o => o.ExternalId == orderId)

@@ -39,7 +39,10 @@ public static class IdentitySetup
                 o.Events.OnRedirectToLogin = c => RedirectWithoutHost(c, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = c => RedirectWithoutHost(c, StatusCodes.Status403Forbidden);
                 o.Events.OnRedirectToLogout = c => RedirectWithoutHost(c, null);
-                o.Events.OnRedirectToReturnUrl = c => RedirectWithoutHost(c, null);
+                // Signing in on the login path makes the cookie handler copy ?ReturnUrl (decoded: 付款, not %E4%BB%98…)
+                // into the Location header as is, and Kestrel answers 500 on non-ASCII there. The login page redirects
+                // on its own, through AccountService.SafeReturnUrl, so the handler's redirect is not needed.
+                o.Events.OnRedirectToReturnUrl = _ => Task.CompletedTask;
             }));
 
         services.AddIdentityCore<AppUser>(o =>
@@ -61,8 +64,9 @@ public static class IdentitySetup
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>();
 
-        // Cookies re-read the user (roles, merchant binding, lockout) every minute, not every 30.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // Cookies are checked against the user's security stamp on every request (not every 30 minutes), so a sign-out,
+        // lock, deletion or role change ends a session at once, a saved copy of a signed-out cookie included.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
 
         services.AddScoped<ICurrentUser, CircuitCurrentUser>();
         return services;

@@ -1,3 +1,4 @@
+using LianDong.Domain.Engine;
 using LianDong.Domain.Tasks;
 
 namespace LianDong.Domain.Rewards;
@@ -12,7 +13,7 @@ public static class FreezePolicy
     public static (long PendingFen, long FrozenFen) Split(long amountFen, int freezePercent, ChannelTaskStatus? seedLatestTask)
     {
         if (seedLatestTask is null or ChannelTaskStatus.Completed) return (amountFen, 0);
-        var frozen = amountFen * freezePercent / 100;
+        var frozen = FenMath.PercentOf(amountFen, freezePercent);
         return (amountFen - frozen, frozen);
     }
 }

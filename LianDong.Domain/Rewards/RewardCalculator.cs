@@ -1,4 +1,5 @@
 using LianDong.Domain.Compliance;
+using LianDong.Domain.Engine;
 using LianDong.Domain.Ledger;
 using LianDong.Domain.Members;
 using LianDong.Domain.Rules;
@@ -68,7 +69,7 @@ public static class RewardCalculator
             AddFreezable(entries, withheld, rules, l.Id, EntryKind.SeePoint, SlotSeePoint, rules.SeePointRewardFen,
                 b.Depth - l.Depth, seed.Id, SeedStatus(seed));
             if (rules.PeerMode == PeerRewardMode.PercentOfSeePoint && l.PeerBeneficiaryId is long q)
-                AddPlain(entries, withheld, rules, q, EntryKind.Peer, SlotPeer, rules.SeePointRewardFen * rules.PeerPercent / 100,
+                AddPlain(entries, withheld, rules, q, EntryKind.Peer, SlotPeer, FenMath.PercentOf(rules.SeePointRewardFen, rules.PeerPercent),
                     b.Depth - (l.Depth - 1));
         }
 
@@ -130,7 +131,7 @@ public static class RetailCommissionCalculator
         void Share(MemberState? m, string slot, int percent)
         {
             if (m is null || m.Id == input.Buyer.Id || m.Rank == MemberRank.Member) return;
-            RewardCalculator.AddPlain(entries, withheld, rules, m.Id, EntryKind.Retail, slot, input.AmountFen * percent / 100, input.Buyer.Depth - m.Depth);
+            RewardCalculator.AddPlain(entries, withheld, rules, m.Id, EntryKind.Retail, slot, FenMath.PercentOf(input.AmountFen, percent), input.Buyer.Depth - m.Depth);
         }
         Share(input.Level1, SlotLevel1, rules.RetailLevel1Percent);
         Share(input.Level2, SlotLevel2, rules.RetailLevel2Percent);

@@ -34,8 +34,13 @@ public sealed record RuleParameters
     public static RuleParameters Defaults { get; } = new();
 
     /// <summary>The peer reward one see-point can cause: the percent of it, or the one-time amount.</summary>
-    public long MaxPeerFen => PeerMode == PeerRewardMode.OneTime ? PeerAmountFen : SeePointRewardFen * PeerPercent / 100;
+    public long MaxPeerFen => PeerMode == PeerRewardMode.OneTime ? PeerAmountFen : Saturate((Int128)SeePointRewardFen * PeerPercent / 100);
 
-    /// <summary>Section 9: the larger direct reward + see-point + peer.</summary>
-    public long MaxPayoutPerQualifyingOrderFen => Math.Max(DirectAgentFen, DirectPartnerFen) + SeePointRewardFen + MaxPeerFen;
+    /// <summary>
+    /// Section 9: the larger direct reward + see-point + peer. Computed in 128 bits and held at long.MaxValue, so figures
+    /// not yet validated (far beyond InputLimits.MaxRewardFen) fail the payout check instead of wrapping around to pass it.
+    /// </summary>
+    public long MaxPayoutPerQualifyingOrderFen => Saturate((Int128)Math.Max(DirectAgentFen, DirectPartnerFen) + SeePointRewardFen + MaxPeerFen);
+
+    private static long Saturate(Int128 v) => (long)Int128.Clamp(v, long.MinValue, long.MaxValue);
 }

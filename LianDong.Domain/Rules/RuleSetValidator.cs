@@ -1,3 +1,5 @@
+using LianDong.Domain.Engine;
+
 namespace LianDong.Domain.Rules;
 
 /// <summary>
@@ -23,12 +25,20 @@ public static class RuleSetValidator
             if (v < min) errors.Add($"{name} is {v}{unit}, {min - v}{unit} below the minimum {min}{unit}");
         }
 
+        // A reward above the largest pack price could never pass the payout limit, and keeps the sums in range.
+        void Reward(string name, long v)
+        {
+            AtLeast(name, v, 0, " fen");
+            if (v > InputLimits.MaxRewardFen)
+                errors.Add($"{name} is {v} fen, {v - InputLimits.MaxRewardFen} fen above the maximum {InputLimits.MaxRewardFen} fen ({InputLimits.Yuan(InputLimits.MaxRewardFen)})");
+        }
+
         AtLeast("upgradeThreshold", p.UpgradeThreshold, 1);
-        AtLeast("directReward.agentFen", p.DirectAgentFen, 0, " fen");
-        AtLeast("directReward.partnerFen", p.DirectPartnerFen, 0, " fen");
-        AtLeast("seePointRewardFen", p.SeePointRewardFen, 0, " fen");
+        Reward("directReward.agentFen", p.DirectAgentFen);
+        Reward("directReward.partnerFen", p.DirectPartnerFen);
+        Reward("seePointRewardFen", p.SeePointRewardFen);
         Percent("peerReward.percent", p.PeerPercent);
-        AtLeast("peerReward.amountFen", p.PeerAmountFen, 0, " fen");
+        Reward("peerReward.amountFen", p.PeerAmountFen);
         Percent("freezePercent", p.FreezePercent);
         AtLeast("channelTask.target", p.TaskTarget, 1);
         AtLeast("channelTask.days", p.TaskDays, 1);
@@ -54,7 +64,7 @@ public static class RuleSetValidator
     /// <summary>Section 9: the largest possible payout per qualifying order of this pack must not exceed price − cost.</summary>
     public static string? CheckPack(string packCode, long priceFen, long costFen, RuleParameters p)
     {
-        var room = priceFen - costFen;
+        var room = checked(priceFen - costFen);
         var max = p.MaxPayoutPerQualifyingOrderFen;
         return max > room
             ? $"largest payout per qualifying order for {packCode} is {max} fen, {max - room} fen above price − cost {room}"
@@ -66,7 +76,11 @@ public static class RuleSetValidator
     {
         var errors = new List<string>();
         if (priceFen <= 0) errors.Add($"priceFen is {priceFen}, it must be positive");
+        else if (priceFen > InputLimits.MaxPackPriceFen)
+            errors.Add($"priceFen is {priceFen} fen ({InputLimits.Yuan(priceFen)}), it must be {InputLimits.Range(1, InputLimits.MaxPackPriceFen)}");
         if (costFen < 0) errors.Add($"costFen is {costFen}, it must not be negative");
+        else if (priceFen > 0 && costFen > priceFen)
+            errors.Add($"costFen is {costFen} fen ({InputLimits.Yuan(costFen)}), above priceFen {priceFen} fen ({InputLimits.Yuan(priceFen)}); the cost must be from 0 to the price");
         return errors;
     }
 }

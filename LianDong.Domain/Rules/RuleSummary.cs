@@ -30,7 +30,7 @@ public static class RuleSummary
             $"An agent earns {Yuan(p.DirectAgentFen)} and a partner {Yuan(p.DirectPartnerFen)} 直推奖 (direct reward) for each direct referral who buys a gift pack.",
             $"The team leader of a new agent earns {Yuan(p.SeePointRewardFen)} 见点奖 (see-point reward).",
             p.PeerMode == PeerRewardMode.PercentOfSeePoint
-                ? $"A partner's peer beneficiary earns {p.PeerPercent}% of each see-point reward ({Yuan(p.SeePointRewardFen * p.PeerPercent / 100)}) as 平级奖 (peer reward)."
+                ? $"A partner's peer beneficiary earns {p.PeerPercent}% of each see-point reward ({Yuan(p.MaxPeerFen)}) as 平级奖 (peer reward)."
                 : $"When an agent becomes a partner, its partner referrer earns {Yuan(p.PeerAmountFen)} once as 平级奖 (peer reward).",
             $"An agent becomes a 合伙人 partner after {p.UpgradeThreshold} qualified direct referral{(p.UpgradeThreshold == 1 ? "" : "s")}.",
             $"A seed user's 渠道任务 channel task: {(p.TaskKind == ChannelTaskKind.QualifiedReferrals ? "referrals who become agents" : "paid retail orders")}, target {p.TaskTarget} within {p.TaskDays} days; until it is completed {p.FreezePercent}% of the partner's rewards through that seed are frozen.",

@@ -1,3 +1,4 @@
+using LianDong.Domain.Engine;
 using LianDong.Domain.Ledger;
 
 namespace LianDong.Domain.Rules;
@@ -27,11 +28,11 @@ public static class WhatIfCalculator
     {
         "Direct" => r.BeneficiaryWasPartner ? draft.DirectPartnerFen : draft.DirectAgentFen,
         "SeePoint" => draft.SeePointRewardFen,
-        "Peer" => draft.SeePointRewardFen * draft.PeerPercent / 100,
+        "Peer" => FenMath.PercentOf(draft.SeePointRewardFen, draft.PeerPercent),
         "PeerOneTime" => draft.PeerAmountFen,
-        "RetailL1" => r.OrderAmountFen * draft.RetailLevel1Percent / 100,
-        "RetailL2" => r.OrderAmountFen * draft.RetailLevel2Percent / 100,
-        "RetailTeam" => r.OrderAmountFen * draft.RetailPartnerPercent / 100,
+        "RetailL1" => FenMath.PercentOf(r.OrderAmountFen, draft.RetailLevel1Percent),
+        "RetailL2" => FenMath.PercentOf(r.OrderAmountFen, draft.RetailLevel2Percent),
+        "RetailTeam" => FenMath.PercentOf(r.OrderAmountFen, draft.RetailPartnerPercent),
         _ => r.PostedFen,
     };
 

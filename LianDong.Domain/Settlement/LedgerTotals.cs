@@ -1,3 +1,4 @@
+using LianDong.Domain.Engine;
 using System.Data;
 using System.Data.Common;
 using LianDong.Domain.Ledger;
@@ -102,7 +103,8 @@ public sealed class LedgerTotalsService(IDbContextFactory<LianDongDbContext> dbF
                 if (row.EntryCount == 0 && row.AmountFen != 0) throw new InvalidOperationException($"ledger totals out of step at {key}");
             }
         }
-        var orders = await db.Orders.AsNoTracking().Where(o => o.Id > mark.OrderId && o.Id <= orderTo && o.Kind == OrderKind.Pack && o.PackId != null)
+        var orders = await db.Orders.AsNoTracking().Where(o => o.Id > mark.OrderId && o.Id <= orderTo && o.Kind == OrderKind.Pack && o.PackId != null
+                && o.PriceFen <= InputLimits.MaxOrderAmountFen)
             .GroupBy(o => o.PackId!.Value).Select(g => new { PackId = g.Key, Count = g.LongCount(), Fen = g.Sum(o => o.PriceFen) }).ToListAsync(ct);
         if (orders.Count > 0)
         {
@@ -157,6 +159,9 @@ public sealed class LedgerTotalsService(IDbContextFactory<LianDongDbContext> dbF
     private static async Task<Dictionary<LedgerTotalKey, (long Count, long Fen)>> DeltaAsync(LianDongDbContext db,
         long entryFrom, long entryTo, long changeFrom, long changeTo, CancellationToken ct)
     {
+        // Entries beyond any amount the input limits accept are left out, as the nightly run leaves them Pending: their
+        // SUM would overflow and fail the refresh (and with it the nightly verb) for everybody.
+        const long MaxEntry = InputLimits.MaxEntryFen;
         var result = new Dictionary<LedgerTotalKey, (long Count, long Fen)>();
         void Add(LedgerTotalKey key, long count, long fen)
         {
@@ -165,7 +170,7 @@ public sealed class LedgerTotalsService(IDbContextFactory<LianDongDbContext> dbF
         }
 
         var entries = await (from e in db.LedgerEntries.AsNoTracking()
-                             where e.Id > entryFrom && e.Id <= entryTo
+                             where e.Id > entryFrom && e.Id <= entryTo && e.AmountFen >= -MaxEntry && e.AmountFen <= MaxEntry
                              join o in db.Orders on e.OrderId equals o.Id into os
                              from o in os.DefaultIfEmpty()
                              group e.AmountFen by new { e.PostingDate, e.Kind, e.Status, PackId = o == null ? null : o.PackId } into g
@@ -176,6 +181,7 @@ public sealed class LedgerTotalsService(IDbContextFactory<LianDongDbContext> dbF
         var moves = await (from c in db.LedgerStatusChanges.AsNoTracking()
                            where c.Id > changeFrom && c.Id <= changeTo
                            join e in db.LedgerEntries on c.EntryId equals e.Id
+                           where e.AmountFen >= -MaxEntry && e.AmountFen <= MaxEntry
                            join o in db.Orders on e.OrderId equals o.Id into os
                            from o in os.DefaultIfEmpty()
                            // "entry ≤ entryFrom" is a group key, not a WHERE: as a WHERE, SQLite walks the EntryId index

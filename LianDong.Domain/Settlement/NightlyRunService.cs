@@ -347,6 +347,9 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
                 // (dates run in order, so a later date finds only its own and late releases). The lines are grouped from
                 // those entries before they move, so no statement joins back through the status changes.
                 const string pending = LedgerEntryConfiguration.PendingBySettlesOnIndex;
+                // An entry beyond any amount the input limits accept (stored before they existed, or by hand) stays Pending:
+                // its SUM would overflow and fail the batch, and with it the night, for every member.
+                const long MaxEntry = InputLimits.MaxEntryFen;
                 foreach (var (run, batch) in block.Zip(batches))
                 {
                     object[] args = [atTicks, ActorFor(run.Date), run.Id, run.Date];
@@ -354,20 +357,20 @@ public sealed class NightlyRunService(IDbContextFactory<LianDongDbContext> dbFac
                         INSERT INTO LedgerStatusChanges (EntryId, FromStatus, ToStatus, At, Actor, NightlyRunId)
                         SELECT e.Id, {{Pending}}, {{Available}}, {0}, {1}, {2}
                         FROM LedgerEntries e INDEXED BY {{pending}}
-                        WHERE e.Status = {{Pending}} AND e.SettlesOn <= {3}
+                        WHERE e.Status = {{Pending}} AND e.SettlesOn <= {3} AND e.AmountFen BETWEEN {{-MaxEntry}} AND {{MaxEntry}}
                         ORDER BY e.Id
                         """, args, ct);
                     await db.Database.ExecuteSqlRawAsync($$"""
                         INSERT INTO SettlementLines (BatchId, MemberId, EntryCount, AmountFen)
                         SELECT {0}, e.BeneficiaryId, COUNT(*), SUM(e.AmountFen)
                         FROM LedgerEntries e INDEXED BY {{pending}}
-                        WHERE e.Status = {{Pending}} AND e.SettlesOn <= {1}
+                        WHERE e.Status = {{Pending}} AND e.SettlesOn <= {1} AND e.AmountFen BETWEEN {{-MaxEntry}} AND {{MaxEntry}}
                         GROUP BY e.BeneficiaryId
                         ORDER BY e.BeneficiaryId
                         """, [batch.Id, run.Date], ct);
                     var settled = await db.Database.ExecuteSqlRawAsync($$"""
                         UPDATE LedgerEntries INDEXED BY {{pending}} SET Status = {{Available}}
-                        WHERE Status = {{Pending}} AND SettlesOn <= {0}
+                        WHERE Status = {{Pending}} AND SettlesOn <= {0} AND AmountFen BETWEEN {{-MaxEntry}} AND {{MaxEntry}}
                         """, [run.Date], ct);
                     var t = await db.SettlementLines.Where(l => l.BatchId == batch.Id)
                         .GroupBy(l => l.BatchId)

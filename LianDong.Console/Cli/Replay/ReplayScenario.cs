@@ -205,6 +205,8 @@ public sealed record ReplayScenario(IReadOnlyList<ReplayRuleSet> RuleSets, IRead
                     var member = KnownMember(el, members, where);
                     var amount = Int64(el, "amountFen", where);
                     if (amount <= 0) throw new ReplayInputException($"{where}: non-positive amount {amount}");
+                    if (amount > InputLimits.MaxOrderAmountFen)
+                        throw new ReplayInputException($"{where}: amountFen is {amount} fen ({InputLimits.Yuan(amount)}), it must be {InputLimits.Range(1, InputLimits.MaxOrderAmountFen)}");
                     if (!orders.Add(order)) throw new ReplayInputException($"{where}: order \"{order}\" is used twice");
                     ev = new ReplayEvent(i, at, new PayRetailOrder(order, member, amount, at), null);
                     break;
@@ -229,6 +231,8 @@ public sealed record ReplayScenario(IReadOnlyList<ReplayRuleSet> RuleSets, IRead
                     var text = Str(el, "date", where);
                     if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
                         throw new ReplayInputException($"{where}: date \"{text}\" is not a yyyy-MM-dd date");
+                    if (date < DateOnly.FromDateTime(InputLimits.EarliestEventTime.UtcDateTime) || date >= DateOnly.FromDateTime(InputLimits.LatestReplayTime.UtcDateTime))
+                        throw new ReplayInputException($"{where}: date {text} is outside the replay window, 2000-01-01 to 2099-12-31");
                     ev = new ReplayEvent(i, PlatformTime.EndOfLocalDay(date), null, date);
                     break;
                 }
@@ -270,6 +274,9 @@ public sealed record ReplayScenario(IReadOnlyList<ReplayRuleSet> RuleSets, IRead
         var text = Str(el, name, where);
         if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
             throw new ReplayInputException($"{where}: {name} \"{text}\" is not an ISO 8601 time");
+        // Replays are historical, so the server's clock does not bound them; a fixed end keeps date arithmetic in range.
+        if (InputLimits.CheckEventTime(name, at, InputLimits.LatestReplayTime.AddTicks(-1), "the end of the replay window") is { } problem)
+            throw new ReplayInputException($"{where}: {problem}");
         return at;
     }
 }

@@ -179,9 +179,14 @@ public sealed class GiftPackService(IDbContextFactory<LianDongDbContext> dbs, Pa
     private static Outcome? Validate(PackInput input)
     {
         var errors = new List<ValidationResult>();
-        return Validator.TryValidateObject(input, new ValidationContext(input), errors, validateAllProperties: true)
-            ? null
-            : Outcome.Fail(string.Join(" ", errors.Select(e => e.ErrorMessage)));
+        if (!Validator.TryValidateObject(input, new ValidationContext(input), errors, validateAllProperties: true))
+            return Outcome.Fail(string.Join(" ", errors.Select(e => e.ErrorMessage)));
+        // The domain refuses these too (RuleSetValidator.ValidatePackFigures); said here in the form's words.
+        if (input.PriceFen > InputLimits.MaxPackPriceFen)
+            return Outcome.Fail($"价格不能超过 {InputLimits.Yuan(InputLimits.MaxPackPriceFen)} Price: at most {InputLimits.Yuan(InputLimits.MaxPackPriceFen)} (was {InputLimits.Yuan(input.PriceFen)}).");
+        if (input.CostFen > input.PriceFen)
+            return Outcome.Fail($"供货成本不能高于价格 Supplier cost: at most the price {InputLimits.Yuan(input.PriceFen)} (was {InputLimits.Yuan(input.CostFen)}).");
+        return null;
     }
 }
 
