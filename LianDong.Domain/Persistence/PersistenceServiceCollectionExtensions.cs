@@ -44,8 +44,29 @@ public static class PersistenceServiceCollectionExtensions
                 }
             }
         }
+        return Normalize(csb.ToString());
+    }
+
+    /// <summary>The connection string the console opens (a busy timeout of at least 30 s), without touching the disk.</summary>
+    public static string Normalize(string connectionString)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString);
         if (csb.DefaultTimeout < 30) csb.DefaultTimeout = 30;
         return csb.ToString();
+    }
+
+    /// <summary>
+    /// Closes the pooled connections of one database (as given and as the console opens it), so its file can be deleted
+    /// or copied. Never <c>SqliteConnection.ClearAllPools()</c> in a process that works on other databases at the same
+    /// time: clearing a pool while another thread opens from it hands that thread a disposed handle.
+    /// </summary>
+    public static void ReleasePool(string connectionString)
+    {
+        foreach (var cs in new[] { connectionString, Normalize(connectionString) }.Distinct())
+        {
+            using var c = new SqliteConnection(cs);
+            SqliteConnection.ClearPool(c);
+        }
     }
 
     public static void Configure(DbContextOptionsBuilder o, string connectionString) =>

@@ -1,7 +1,13 @@
 using System.Security.Cryptography;
 using LianDong.Console.Cli;
 using LianDong.Console.Hosting;
+using LianDong.Console.Export;
+using LianDong.Console.Features.GiftPacks;
+using LianDong.Domain.Engine;
+using LianDong.Domain.Packs;
+using LianDong.Domain.Persistence;
 using LianDong.Domain.Payouts;
+using LianDong.Domain.Settlement;
 using LianDong.Tests.Support;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
@@ -11,7 +17,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LianDong.Tests.Cli;
 
-/// <summary>A backup is everything a restore needs: the payout accounts it holds decrypt on a fresh folder with only the backup.</summary>
+/// <summary>
+/// A backup is everything a restore needs: on a fresh folder with only the backup, the payout accounts decrypt, an
+/// approved batch's bank file is made with the full account, and the packs' images are there.
+/// </summary>
 public class BackupRestoreKeysTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 4, 1, 9, 0, 0, TimeSpan.FromHours(8));
@@ -23,6 +32,13 @@ public class BackupRestoreKeysTests
         await client.PutPackAsync("GP499", "M1");
         await client.JoinAsync("m1", null, T0);
         await live.Get<PayoutAccountService>().SetAsync("m1", "张三", "工商银行", "6222 0200 0012 3456 78", "test");
+        // An approved payout batch for m1 (a direct reward, settled a week later) and a pack image: what a restore must keep.
+        await client.JoinAsync("m2", "m1", T0.AddHours(1));
+        await live.Get<NightlyRunService>().RunAsync(PlatformTime.LocalDate(T0).AddDays(8), "test");
+        var batch = await live.Get<PayoutService>().BuildAsync("fin1@test");
+        await live.Get<PayoutService>().ApproveAsync(batch.Id, "fin2@test");
+        var image = await live.Get<PackImageStore>().SaveAsync("GP499", new MemoryStream(PngBytes), "pack.png", default);
+        await live.Get<PackService>().SetImageAsync("GP499", image.FileName, "test");
 
         var file = Path.Combine(backupFolder, "liandong-backup.db");
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
@@ -32,8 +48,10 @@ public class BackupRestoreKeysTests
         return file;
     }
 
+    private static readonly byte[] PngBytes = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
+
     /// <summary>Restores as docs/operations.md says: a fresh folder, the backup copied in as the database, the console started on it.</summary>
-    private static async Task<PayoutAccountDetails?> RestoreAndReadAsync(string backup, Dictionary<string, string> settings)
+    private static async Task<PayoutAccountDetails?> RestoreAndReadAsync(string backup, Dictionary<string, string> settings, Func<ApiHost, Task>? alsoCheck = null)
     {
         using var fresh = new TempDatabase();
         File.Copy(backup, fresh.FilePath);
@@ -41,8 +59,28 @@ public class BackupRestoreKeysTests
         await using var console = await ApiHost.StartAsync(new Dictionary<string, string>(settings) { ["ConnectionStrings:Default"] = fresh.ConnectionString }, publishRules: false);
         await using var db = fresh.NewContext();
         var id = await db.Members.Where(m => m.ExternalId == "m1").Select(m => m.Id).SingleAsync();
-        try { return await console.Get<PayoutAccountService>().GetDetailsAsync(id); }
-        finally { SqliteConnection.ClearAllPools(); }
+        try
+        {
+            var details = await console.Get<PayoutAccountService>().GetDetailsAsync(id);
+            if (alsoCheck is not null) await alsoCheck(console);
+            return details;
+        }
+        finally { PersistenceServiceCollectionExtensions.ReleasePool(fresh.ConnectionString); }
+    }
+
+    /// <summary>On the restored console: the approved batch's bank file (full account) and the pack's image.</summary>
+    private static async Task BankFileAndImageAsync(ApiHost console)
+    {
+        var batch = Assert.Single(await console.Get<PayoutService>().ListBatchesAsync());
+        using var csv = new MemoryStream();
+        using (var scope = console.Services.CreateScope())
+            Assert.True(await scope.ServiceProvider.GetRequiredService<ExportService>().PayoutBatchCsvAsync(batch.Id, csv, BankText.Utf8WithBom, "fin3@test"));
+        var text = System.Text.Encoding.UTF8.GetString(csv.ToArray());
+        Assert.Contains($"622202000012345678,张三,工商银行,100.00,奖励提现,{batch.Reference}-000001", text);
+        string file;
+        await using (var db = await console.Get<IDbContextFactory<LianDong.Domain.Persistence.LianDongDbContext>>().CreateDbContextAsync())
+            file = (await db.GiftPacks.Where(p => p.Code == "GP499").Select(p => p.ImageFile).SingleAsync())!;
+        Assert.Equal(PngBytes, (await console.Get<PackImageStore>().FindAsync(file, default))!.Content);
     }
 
     private static List<string> KeyXml(string databaseFile)
@@ -64,8 +102,7 @@ public class BackupRestoreKeysTests
         try
         {
             var backup = await BackUpAccountAsync([], backupFolder);
-            SqliteConnection.ClearAllPools(); // the live console and its folder are gone; only the backup is left
-            var details = await RestoreAndReadAsync(backup, []);
+            var details = await RestoreAndReadAsync(backup, [], BankFileAndImageAsync);
             Assert.Equal(new PayoutAccountDetails("张三", "工商银行", "622202000012345678"), details);
         }
         finally { Directory.Delete(backupFolder, recursive: true); }

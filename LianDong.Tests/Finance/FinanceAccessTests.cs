@@ -27,7 +27,7 @@ public class MerchantScopeTests
     {
         var user = new TestCurrentUser();
         var settings = new LianDongSettings([], $"Data Source={h.DbPath}", new JobsSettings(false, default), new DemoSettings(false, 0), new ApiSettings(1, 1));
-        return (new GiftPackService(h.Db, h.Packs, user, new PackImageStore(settings)), new OrderService(h.Get<MerchantReportService>(), user), user);
+        return (new GiftPackService(h.Db, h.Packs, user, new PackImageStore(h.Db, settings, h.Clock)), new OrderService(h.Get<MerchantReportService>(), user), user);
     }
 
     private static void SignInMerchant(TestCurrentUser user, long merchantId) =>

@@ -15,7 +15,7 @@ public class GiftPackLimitTests
         var user = new TestCurrentUser();
         user.Principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin@test"), new Claim(ClaimTypes.Role, AppRoles.PlatformAdmin)], "test"));
         var settings = new LianDongSettings([], $"Data Source={h.DbPath}", new JobsSettings(false, default), new DemoSettings(false, 0), new ApiSettings(1, 1));
-        return new GiftPackService(h.Db, h.Packs, user, new PackImageStore(settings));
+        return new GiftPackService(h.Db, h.Packs, user, new PackImageStore(h.Db, settings, h.Clock));
     }
 
     private static PackInput Input(long merchantId, string code, string price, string cost) =>

@@ -16,7 +16,7 @@ public class RacesInvariantChecksTests
         await payouts.ApproveAsync(batch.Id, "fin2@test");
         await InvariantChecks.AssertAllAsync(h.DbPath);
 
-        SqliteConnection.ClearAllPools();
+        LianDong.Domain.Persistence.PersistenceServiceCollectionExtensions.ReleasePool($"Data Source={h.DbPath}");
         await using (var c = new SqliteConnection($"Data Source={h.DbPath};Pooling=False"))
         {
             await c.OpenAsync();

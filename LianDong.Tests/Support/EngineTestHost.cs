@@ -97,7 +97,7 @@ public sealed class EngineTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _sp.DisposeAsync();
-        SqliteConnection.ClearAllPools();
+        PersistenceServiceCollectionExtensions.ReleasePool($"Data Source={DbPath}");
         foreach (var f in new[] { DbPath, DbPath + "-wal", DbPath + "-shm" })
             try { File.Delete(f); } catch (IOException) { }
     }

@@ -19,7 +19,7 @@ public sealed class TempDatabase : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        PersistenceServiceCollectionExtensions.ReleasePool(ConnectionString);
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { /* a straggling handle; the OS temp cleaner takes it */ }
     }
 }

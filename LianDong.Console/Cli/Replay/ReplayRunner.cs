@@ -51,7 +51,7 @@ internal static class ReplayRunner
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
+            PersistenceServiceCollectionExtensions.ReleasePool($"Data Source={path}");
             foreach (var f in new[] { path, path + "-wal", path + "-shm" })
                 try { File.Delete(f); } catch (IOException) { /* best effort: the temp folder is cleaned by the OS */ }
         }
