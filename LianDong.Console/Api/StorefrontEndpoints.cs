@@ -19,22 +19,16 @@ public static class StorefrontEndpoints
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<EngineWriteQueue>()));
         services.AddSingleton<ApiGuard>();
         services.AddSingleton<StorefrontService>();
-        // No document transformers: they need Microsoft.OpenApi types, and the pinned 1.6.30 (the feed lacks the
-        // 1.6.31 that Microsoft.AspNetCore.OpenApi 9.0.22 was built on) does not compile against them (CS1705).
-        // The key scheme is added to the generated JSON instead (OpenApiBearerScheme), and described in docs/api.md.
-        OpenApiAssemblyRedirect.Install();
-        AddOpenApiDocument(services);
+        services.AddOpenApi("v1", o =>
+        {
+            o.ShouldInclude = d => d.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
+            o.AddDocumentTransformer<OpenApiBearerScheme>();
+        });
         return services;
     }
 
-    // Separate and not inlined, so the assembly redirect is in place before this is compiled.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void AddOpenApiDocument(IServiceCollection services) =>
-        services.AddOpenApi("v1", o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true);
-
     public static void MapStorefrontApi(this WebApplication app)
     {
-        app.UseWhen(http => http.Request.Path.Equals(OpenApiPath, StringComparison.OrdinalIgnoreCase), b => b.Use(OpenApiBearerScheme.AddToDocumentAsync));
         app.MapOpenApi(OpenApiPath).AllowAnonymous();
 
         var api = app.MapGroup("/api/v1").AllowAnonymous().AddEndpointFilter<ApiGuard>().WithTags("storefront");

@@ -19,7 +19,7 @@ public static class ProxySupport
 
     /// <summary>Null when every entry parses; otherwise the first that does not.</summary>
     public static string? BadProxy(string? list) =>
-        Split(list).FirstOrDefault(p => !IPAddress.TryParse(p, out _) && !Microsoft.AspNetCore.HttpOverrides.IPNetwork.TryParse(p, out _));
+        Split(list).FirstOrDefault(p => !IPAddress.TryParse(p, out _) && !System.Net.IPNetwork.TryParse(p, out _));
 
     private static string[] Split(string? list) =>
         (list ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -29,11 +29,11 @@ public static class ProxySupport
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.KnownProxies.Clear();
-            o.KnownNetworks.Clear();
+            o.KnownIPNetworks.Clear();
             foreach (var p in Split(config[KnownProxiesSetting]))
             {
                 if (IPAddress.TryParse(p, out var ip)) o.KnownProxies.Add(ip);
-                else if (Microsoft.AspNetCore.HttpOverrides.IPNetwork.TryParse(p, out var net)) o.KnownNetworks.Add(net);
+                else if (System.Net.IPNetwork.TryParse(p, out var net)) o.KnownIPNetworks.Add(net);
             }
         }).Services;
 

@@ -7,17 +7,16 @@ public static class ConsoleProcess
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    /// <summary>The console's own build output, beside this test project's (same configuration and runtime).</summary>
+    /// <summary>
+    /// The published console (<c>dotnet publish</c> output, as docs/operations.md deploys it), which the test project's
+    /// build places in <c>console/</c> beside the tests.
+    /// </summary>
     public static string ExecutablePath
     {
         get
         {
-            var testsBin = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-            var marker = $"{Path.DirectorySeparatorChar}LianDong.Tests{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}";
-            var i = testsBin.LastIndexOf(marker, StringComparison.Ordinal);
-            Assert.True(i >= 0, "tests are not running from LianDong.Tests/bin: " + testsBin);
-            var path = Path.Combine(testsBin[..i], "LianDong.Console", "bin", testsBin[(i + marker.Length)..], "LianDong.Console");
-            Assert.True(File.Exists(path), "the console is not built at " + path);
+            var path = Path.Combine(AppContext.BaseDirectory, "console", "LianDong.Console");
+            Assert.True(File.Exists(path), "the published console is not at " + path + " (the test project's build publishes it)");
             return path;
         }
     }
