@@ -15,7 +15,7 @@ namespace LianDong.Domain.Persistence.Migrations
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "9.0.22");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("LianDong.Domain.Compliance.AuditLogEntry", b =>
                 {
@@ -466,7 +466,7 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.HasIndex("Code")
                         .IsUnique();
 
-                    b.ToTable("Merchants");
+                    b.ToTable("Merchants", (string)null);
                 });
 
             modelBuilder.Entity("LianDong.Domain.Packs.GiftPack", b =>
@@ -609,7 +609,7 @@ namespace LianDong.Domain.Persistence.Migrations
                     b.HasIndex("FileName")
                         .IsUnique();
 
-                    b.ToTable("PackImages");
+                    b.ToTable("PackImages", (string)null);
                 });
 
             modelBuilder.Entity("LianDong.Domain.Payouts.PayoutAccount", b =>
