@@ -1,3 +1,4 @@
+using LianDong.Domain;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -139,7 +140,7 @@ public sealed partial class ApiJson
     {
         var n = OptionalLong(name, min, long.MaxValue);
         if (n > max)
-            throw ApiProblemException.Unprocessable(name, $"{name} is {n} fen ({InputLimits.Yuan(n.Value)}), it must be {InputLimits.Range(min, max)}");
+            throw ApiProblemException.Unprocessable(name, $"{name} is {n} fen ({Money.FromFen(n.Value)}), it must be {InputLimits.Range(min, max)}");
         return n;
     }
 

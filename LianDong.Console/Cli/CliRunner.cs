@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace LianDong.Console.Cli;
 
 /// <summary>
@@ -58,21 +60,60 @@ public static class CliRunner
             PrintUsage(stderr);
             return Usage;
         }
-        var verbs = CliVerbs.All.ToDictionary(v => v.Name, StringComparer.Ordinal);
-        if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))
+        var root = CommandLine(args, stdout, stderr);
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.CommandResult.Command == root || parse.CommandResult.Command.Name != args[0])
         {
+            // No verb matched (verbs are case-sensitive: "Migrate" is not "migrate"), or not as the first argument
+            // (the library would take "x migrate" as migrate with a stray "x").
             if (args.Length > 0) stderr.WriteLine($"unknown verb \"{args[0]}\"");
             PrintUsage(stderr);
             return Usage;
         }
-        if (args.Length > 1 && IsHelp(args[1]))
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine(parse.Errors[0].Message);
+            PrintUsage(stderr);
+            return Usage;
+        }
+        return await parse.InvokeAsync(new InvocationConfiguration
+        {
+            Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false,
+            // No Ctrl+C or SIGTERM handling of the library's: the verbs stop as they always did (the nightly run row is the lock).
+            ProcessTerminationTimeout = null,
+        });
+    }
+
+    /// <summary>
+    /// The verbs as System.CommandLine commands. The root has no help option, version option or directives of the
+    /// library's: help is our usage text, and "[x]" or "--version" must stay an unknown verb or option (exit 2) as
+    /// before. Each verb takes its tokens unparsed (<see cref="Command.TreatUnmatchedTokensAsErrors"/> off, response
+    /// files off) and reads its own options from the original arguments, so "--" and "@file" mean what they always did.
+    /// </summary>
+    public static RootCommand CommandLine(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("LianDong console: the web console without a verb, or one of the verbs");
+        root.Options.Clear();
+        root.Directives.Clear();
+        foreach (var verb in CliVerbs.All)
+        {
+            var command = new Command(verb.Name, verb.Usage) { TreatUnmatchedTokensAsErrors = false };
+            command.SetAction((_, _) => RunVerbAsync(verb, args[1..], stdout, stderr));
+            root.Subcommands.Add(command);
+        }
+        return root;
+    }
+
+    private static async Task<int> RunVerbAsync(ICliVerb verb, string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length > 0 && IsHelp(args[0]))
         {
             PrintUsage(stdout);
             return Ok;
         }
         try
         {
-            return await verb.RunAsync(args[1..], stdout, stderr);
+            return await verb.RunAsync(args, stdout, stderr);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {

@@ -1,3 +1,4 @@
+using LianDong.Domain;
 using LianDong.Domain.Compliance;
 using LianDong.Domain.Engine;
 using LianDong.Domain.Ledger;
@@ -96,7 +97,7 @@ public sealed class ExportService(IDbContextFactory<LianDongDbContext> dbs, Sett
         await using var w = new StreamWriter(output, encoding, 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
         await w.WriteLineAsync(string.Join(',', BankColumns.Select(c => c.Chinese)));
         await foreach (var l in BankLinesAsync(batchId, ct))
-            await w.WriteLineAsync(string.Join(',', new[] { l.AccountNo, l.AccountName, l.BankName, XlsxStreamWriter.YuanText(l.AmountFen), BankPurpose, l.Reference }.Select(Csv)));
+            await w.WriteLineAsync(string.Join(',', new[] { l.AccountNo, l.AccountName, l.BankName, Money.FromFen(l.AmountFen).ToString("F"), BankPurpose, l.Reference }.Select(Csv)));
         return true;
     }
 

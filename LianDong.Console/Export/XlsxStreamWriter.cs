@@ -1,3 +1,4 @@
+using LianDong.Domain;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -148,7 +149,7 @@ public sealed class XlsxStreamWriter : IDisposable
                     case XlsxKind.Yuan:
                         var fen = (long)values[i]!;
                         _sums[i] += fen;
-                        _w.WriteElement(NumberCell(r, YuanText(fen), StyleYuan)); break;
+                        _w.WriteElement(NumberCell(r, Money.FromFen(fen).ToString("F"), StyleYuan)); break;
                     case XlsxKind.Date:
                         _w.WriteElement(NumberCell(r, Serial((DateOnly)values[i]!).ToString(CultureInfo.InvariantCulture), StyleDate)); break;
                     case XlsxKind.DateTime:
@@ -169,7 +170,7 @@ public sealed class XlsxStreamWriter : IDisposable
                 if (!_columns[i].Total) continue;
                 var col = ColumnName(i);
                 var formula = RowCount == 0 ? "0" : $"SUM({col}{_headerRows + 1}:{col}{_row - 1})";
-                var value = _columns[i].Kind == XlsxKind.Yuan ? YuanText(_sums[i]) : _sums[i].ToString(CultureInfo.InvariantCulture);
+                var value = _columns[i].Kind == XlsxKind.Yuan ? Money.FromFen(_sums[i]).ToString("F") : _sums[i].ToString(CultureInfo.InvariantCulture);
                 _w.WriteElement(new Cell(new CellFormula(formula), new CellValue(value))
                     { CellReference = $"{col}{_row}", DataType = CellValues.Number, StyleIndex = _columns[i].Kind == XlsxKind.Yuan ? StyleTotalYuan : StyleTotalInt });
             }
@@ -204,10 +205,6 @@ public sealed class XlsxStreamWriter : IDisposable
         for (var n = index + 1; n > 0; n = (n - 1) / 26) name = (char)('A' + (n - 1) % 26) + name;
         return name;
     }
-
-    /// <summary>Fen as exact yuan text ("-12.05"), never through floating point.</summary>
-    public static string YuanText(long fen) =>
-        (fen < 0 ? "-" : "") + (Math.Abs(fen) / 100).ToString(CultureInfo.InvariantCulture) + "." + (Math.Abs(fen) % 100).ToString("D2", CultureInfo.InvariantCulture);
 
     private static readonly DateOnly Epoch = new(1899, 12, 30);
 

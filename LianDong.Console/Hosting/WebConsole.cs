@@ -37,13 +37,9 @@ public static class WebConsole
         WebRoot.AddPublishedAssets(builder.Environment);
 
         var services = builder.Services;
-        // Parsed lazily so the final configuration (test-host overrides included) is what counts;
-        // StartupTasks resolves it first thing, so a bad setting still stops start-up.
-        services.AddSingleton(sp => SettingsLoader.Load(sp.GetRequiredService<IConfiguration>()));
-        // Each section can be injected on its own (e.g. a job takes JobsSettings).
-        services.AddSingleton(sp => sp.GetRequiredService<LianDongSettings>().Jobs);
-        services.AddSingleton(sp => sp.GetRequiredService<LianDongSettings>().Demo);
-        services.AddSingleton(sp => sp.GetRequiredService<LianDongSettings>().Api);
+        // Options read the final configuration (test-host overrides included) and are validated when the host starts,
+        // before any hosted service: a bad setting stops start-up naming it, with nothing written.
+        services.AddLianDongSettings();
         services.AddSingleton(TimeProvider.System);
         services.AddLianDongPersistence(sp => sp.GetRequiredService<LianDongSettings>().ConnectionString);
         services.AddLianDongIdentity();

@@ -1,3 +1,4 @@
+using LianDong.Domain;
 using LianDong.Domain.Compliance;
 using LianDong.Domain.Engine;
 using LianDong.Domain.Persistence;
@@ -56,6 +57,6 @@ public sealed class NightlyJobRunner(NightlyRunService nightly, IDbContextFactor
         s.HeldByAnotherRunner ? $"{s.BusinessDate:yyyy-MM-dd} held by another runner, left alone"
         : s.AlreadyCompleted ? $"{s.BusinessDate:yyyy-MM-dd} already completed, nothing changed"
         : $"{s.BusinessDate:yyyy-MM-dd} completed: {s.ExpiredTasks} task(s) expired, {s.ForfeitedEntries} entr(ies) forfeited " +
-          $"(¥{s.ForfeitedFen / 100}.{s.ForfeitedFen % 100:D2}), {s.ReleasedEntries} released, {s.SettledEntries} settled " +
-          $"(¥{s.SettledFen / 100}.{s.SettledFen % 100:D2})";
+          $"({Money.FromFen(s.ForfeitedFen)}), {s.ReleasedEntries} released, {s.SettledEntries} settled " +
+          $"({Money.FromFen(s.SettledFen)})";
 }

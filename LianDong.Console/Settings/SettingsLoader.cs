@@ -1,15 +1,62 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace LianDong.Console.Settings;
 
 /// <summary>
+/// The settings as options: <c>AddOptions&lt;LianDongSettings&gt;()</c> filled by <see cref="SettingsLoader.Configure"/>,
+/// checked by <see cref="SettingsValidator"/>, validated when the host starts (before any hosted service, so nothing is
+/// written with a bad setting). Each section can be injected on its own (a job takes <see cref="JobsSettings"/>).
+/// </summary>
+public static class SettingsServiceCollectionExtensions
+{
+    public static IServiceCollection AddLianDongSettings(this IServiceCollection services)
+    {
+        services.AddOptions<LianDongSettings>()
+            .Configure<IConfiguration>(SettingsLoader.Configure)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LianDongSettings>, SettingsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<LianDongSettings>>().Value);
+        services.AddSingleton(sp => sp.GetRequiredService<LianDongSettings>().Jobs);
+        services.AddSingleton(sp => sp.GetRequiredService<LianDongSettings>().Demo);
+        services.AddSingleton(sp => sp.GetRequiredService<LianDongSettings>().Api);
+        return services;
+    }
+}
+
+/// <summary>
+/// Fails the options with every problem <see cref="SettingsLoader.Configure"/> found. It throws
+/// <see cref="InvalidSettingsException"/> (an <see cref="OptionsValidationException"/>) instead of returning
+/// <see cref="ValidateOptionsResult.Fail(IEnumerable{string})"/>, so the message is ours, "Invalid configuration: …",
+/// wherever the settings are first read: the host's start-up validation, a CLI verb, a test.
+/// </summary>
+public sealed class SettingsValidator : IValidateOptions<LianDongSettings>
+{
+    public ValidateOptionsResult Validate(string? name, LianDongSettings options) =>
+        options.Problems.Count == 0 ? ValidateOptionsResult.Success : throw new InvalidSettingsException(options.Problems);
+}
+
+/// <summary>
 /// Parses configuration into <see cref="LianDongSettings"/>. A value that does not parse is an error
-/// naming the setting; nothing falls back to a default silently.
+/// naming the setting; nothing falls back to a default silently. Not <c>Bind()</c>: the binder's own messages
+/// ("Failed to convert configuration value at 'Jobs:Enabled' to type 'System.Boolean'") neither quote the value nor
+/// say what would do, and it accepts what we refuse (" 1 " for a number, "1" for nothing at all).
 /// </summary>
 public static class SettingsLoader
 {
+    /// <summary>
+    /// The settings from <paramref name="config"/> through the same options pipeline as the web console (for CLI verbs
+    /// and tests, which have no host); throws <see cref="InvalidSettingsException"/> naming every bad setting.
+    /// </summary>
     public static LianDongSettings Load(IConfiguration config)
+    {
+        using var sp = new ServiceCollection().AddSingleton(config).AddLianDongSettings().BuildServiceProvider();
+        return sp.GetRequiredService<IOptions<LianDongSettings>>().Value;
+    }
+
+    /// <summary>Fills <paramref name="settings"/> from <paramref name="config"/>, listing what does not parse in its problems.</summary>
+    public static void Configure(LianDongSettings settings, IConfiguration config)
     {
         var problems = new List<string>();
 
@@ -87,15 +134,12 @@ public static class SettingsLoader
             && !Hosting.KeyEncryptionKey.Parse(config[Hosting.DataProtectionSetup.KeyEncryptionKeySetting], out _))
             problems.Add($"{Hosting.DataProtectionSetup.KeyEncryptionKeySetting} is not base64 of 32 bytes (make one with: openssl rand -base64 32)");
 
-        var settings = new LianDongSettings(
-            urls,
-            cs,
-            new JobsSettings(Bool("Jobs:Enabled"), TimeOfDay("Jobs:NightlyAt")),
-            new DemoSettings(Bool("Demo:SeedOnFirstRun"), (int)Long("Demo:Members", 0, 10_000_000)),
-            new ApiSettings(Long("Api:MaxBodyBytes", 1024, 1L << 30), (int)Long("Api:RateLimit:PermitsPerMinute", 1, 1_000_000),
-                (int)Long("Api:MaxWriteBatch", 1, 10_000)));
-
-        if (problems.Count > 0) throw new InvalidSettingsException(problems);
-        return settings;
+        settings.Urls = urls;
+        settings.ConnectionString = cs;
+        settings.Jobs = new JobsSettings(Bool("Jobs:Enabled"), TimeOfDay("Jobs:NightlyAt"));
+        settings.Demo = new DemoSettings(Bool("Demo:SeedOnFirstRun"), (int)Long("Demo:Members", 0, 10_000_000));
+        settings.Api = new ApiSettings(Long("Api:MaxBodyBytes", 1024, 1L << 30), (int)Long("Api:RateLimit:PermitsPerMinute", 1, 1_000_000),
+            (int)Long("Api:MaxWriteBatch", 1, 10_000));
+        settings.Problems = problems;
     }
 }

@@ -33,16 +33,8 @@ public static class InputLimits
     /// <summary>Replay files carry historical times, so they are not held to the server's clock; only to this end.</summary>
     public static readonly DateTimeOffset LatestReplayTime = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>"¥1,000,000.00" for 100000000 fen.</summary>
-    public static string Yuan(long fen)
-    {
-        var sign = fen < 0 ? "-" : "";
-        var abs = fen == long.MinValue ? (ulong)long.MaxValue + 1 : (ulong)Math.Abs(fen);
-        return $"{sign}¥{(abs / 100).ToString("N0", CultureInfo.InvariantCulture)}.{abs % 100:00}";
-    }
-
     /// <summary>"from 1 fen to 100000000 fen (¥0.01 to ¥1,000,000.00)".</summary>
-    public static string Range(long minFen, long maxFen) => $"from {minFen} fen to {maxFen} fen ({Yuan(minFen)} to {Yuan(maxFen)})";
+    public static string Range(long minFen, long maxFen) => $"from {minFen} fen to {maxFen} fen ({Money.FromFen(minFen)} to {Money.FromFen(maxFen)})";
 
     /// <summary>Null when <paramref name="at"/> is within [earliest, <paramref name="latest"/>]; otherwise why not.</summary>
     public static string? CheckEventTime(string name, DateTimeOffset at, DateTimeOffset latest, string latestMeans)

@@ -75,7 +75,7 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
         {
             var m = members[b.MemberId];
             string? reason = null;
-            if (b.Sum < min) reason = $"可提现余额低于最低提现额 Available {Yuan(b.Sum)} is below the minimum payout {Yuan(min)}";
+            if (b.Sum < min) reason = $"可提现余额低于最低提现额 Available {Money.FromFen(b.Sum)} is below the minimum payout {Money.FromFen(min)}";
             else if (openBatch.TryGetValue(b.MemberId, out var batchId)) reason = $"已在待审批批次 Already in batch PB{batchId:D6}, not yet approved";
             else if (!found.ContainsKey(b.MemberId)) reason = "没有收款账户 No payout account";
             if (reason is null)
@@ -299,7 +299,7 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
             {
                 if (!lines.TryGetValue(row.Reference, out var line)) errors.Add($"line {row.LineNumber}: reference {row.Reference} is not a line of {batch.Reference}");
                 else if (line.Status != PayoutLineStatus.Pending) errors.Add($"line {row.LineNumber}: {row.Reference} is already {line.Status}");
-                else if (line.AmountFen != row.AmountFen) errors.Add($"line {row.LineNumber}: {row.Reference} amount {Yuan(row.AmountFen)} differs from the batch's {Yuan(line.AmountFen)}");
+                else if (line.AmountFen != row.AmountFen) errors.Add($"line {row.LineNumber}: {row.Reference} amount {Money.FromFen(row.AmountFen)} differs from the batch's {Money.FromFen(line.AmountFen)}");
                 else if (!row.Paid && row.Reason is null) errors.Add($"line {row.LineNumber}: {row.Reference} failed without a reason");
             }
             if (errors.Count > 0)
@@ -483,5 +483,4 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
         lines.Select(l => new PayoutLineRow(l.Id, l.MemberId, db.Members.Where(m => m.Id == l.MemberId).Select(m => m.ExternalId).First(),
                 l.AmountFen, l.MaskedAccountName, l.BankName, l.MaskedAccountNo, l.Reference, l.Status, l.FailureReason, l.ResolvedAt));
 
-    public static string Yuan(long fen) => $"¥{fen / 100}.{Math.Abs(fen % 100):D2}".Replace("¥-", "-¥");
 }

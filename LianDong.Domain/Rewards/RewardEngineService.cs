@@ -342,7 +342,7 @@ internal sealed class EventApplier(LianDongDbContext db) : IDisposable
     {
         if (e.AmountFen <= 0) throw new EngineRuleException($"retail order \"{e.OrderId}\" has a non-positive amount {e.AmountFen}");
         if (e.AmountFen > InputLimits.MaxOrderAmountFen)
-            throw new EngineRuleException($"retail order \"{e.OrderId}\" has an amount of {e.AmountFen} fen ({InputLimits.Yuan(e.AmountFen)}); it must be {InputLimits.Range(1, InputLimits.MaxOrderAmountFen)}");
+            throw new EngineRuleException($"retail order \"{e.OrderId}\" has an amount of {e.AmountFen} fen ({Money.FromFen(e.AmountFen)}); it must be {InputLimits.Range(1, InputLimits.MaxOrderAmountFen)}");
         if (await CheckExistingOrderAsync(e.OrderId, OrderKind.Retail, e.MemberId, null, e.AmountFen, e.At, ct)) return ApplyOutcome.AlreadyApplied;
         var buyer = await MemberByExternalIdAsync(e.MemberId, ct) ?? throw new UnknownReferenceException("member", e.MemberId);
         var ruleSet = await RuleSetAtAsync(e.At, ct);

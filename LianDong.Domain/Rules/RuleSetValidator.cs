@@ -30,7 +30,7 @@ public static class RuleSetValidator
         {
             AtLeast(name, v, 0, " fen");
             if (v > InputLimits.MaxRewardFen)
-                errors.Add($"{name} is {v} fen, {v - InputLimits.MaxRewardFen} fen above the maximum {InputLimits.MaxRewardFen} fen ({InputLimits.Yuan(InputLimits.MaxRewardFen)})");
+                errors.Add($"{name} is {v} fen, {v - InputLimits.MaxRewardFen} fen above the maximum {InputLimits.MaxRewardFen} fen ({Money.FromFen(InputLimits.MaxRewardFen)})");
         }
 
         AtLeast("upgradeThreshold", p.UpgradeThreshold, 1);
@@ -77,10 +77,10 @@ public static class RuleSetValidator
         var errors = new List<string>();
         if (priceFen <= 0) errors.Add($"priceFen is {priceFen}, it must be positive");
         else if (priceFen > InputLimits.MaxPackPriceFen)
-            errors.Add($"priceFen is {priceFen} fen ({InputLimits.Yuan(priceFen)}), it must be {InputLimits.Range(1, InputLimits.MaxPackPriceFen)}");
+            errors.Add($"priceFen is {priceFen} fen ({Money.FromFen(priceFen)}), it must be {InputLimits.Range(1, InputLimits.MaxPackPriceFen)}");
         if (costFen < 0) errors.Add($"costFen is {costFen}, it must not be negative");
         else if (priceFen > 0 && costFen > priceFen)
-            errors.Add($"costFen is {costFen} fen ({InputLimits.Yuan(costFen)}), above priceFen {priceFen} fen ({InputLimits.Yuan(priceFen)}); the cost must be from 0 to the price");
+            errors.Add($"costFen is {costFen} fen ({Money.FromFen(costFen)}), above priceFen {priceFen} fen ({Money.FromFen(priceFen)}); the cost must be from 0 to the price");
         return errors;
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using LianDong.Console.Settings;
 using LianDong.Tests.Support;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LianDong.Tests.Api;
 
@@ -90,6 +91,22 @@ public class SettingsTests
     {
         var e = Assert.Throws<InvalidSettingsException>(() => Load((key, value)));
         Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Settings_are_options_whose_validation_failure_names_every_bad_setting()
+    {
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(SettingsDefaults.AsConfiguration())
+            .AddInMemoryCollection([new("Jobs:Enabled", "yes"), new("Api:MaxWriteBatch", "0")])
+            .Build();
+        using var sp = new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddSingleton<IConfiguration>(config)
+            .AddLianDongSettings().BuildServiceProvider();
+        var e = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LianDongSettings>>().Value);
+        Assert.Equal(typeof(LianDongSettings), e.OptionsType);
+        Assert.Equal(["Jobs:Enabled \"yes\" is not true or false", "Api:MaxWriteBatch \"0\" is not a whole number from 1 to 10000"], e.Failures);
+        Assert.Equal("Invalid configuration: " + string.Join("; ", e.Failures), e.Message);
     }
 
     [Fact]

@@ -48,6 +48,22 @@ public class HelpAndOptionsTests
         finally { Directory.Delete(folder, recursive: true); }
     }
 
+    /// <summary>System.CommandLine's own conventions (directives, response files, --version) do not leak in.</summary>
+    [Theory]
+    [InlineData(new[] { "[suggest]" }, "unknown verb \"[suggest]\"")]
+    [InlineData(new[] { "[diagram]", "migrate" }, "unknown verb \"[diagram]\"")]
+    [InlineData(new[] { "--version" }, "\"--version\"")]
+    [InlineData(new[] { "migrate", "@args.rsp" }, "migrate: unexpected argument \"@args.rsp\"")]
+    [InlineData(new[] { "migrate", "--version" }, "migrate: unexpected argument \"--version\"")]
+    public async Task The_library_conventions_stay_usage_errors(string[] args, string message)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        Assert.Equal(CliRunner.Usage, await CliRunner.RunAsync(args, stdout, stderr));
+        Assert.Contains(message, stderr.ToString());
+        Assert.Contains("usage:", stderr.ToString());
+        Assert.Equal("", stdout.ToString());
+    }
+
     [Fact]
     public async Task An_unknown_verb_still_exits_2_with_the_usage_on_stderr_and_a_verb_takes_help_too()
     {

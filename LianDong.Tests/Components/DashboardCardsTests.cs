@@ -26,8 +26,8 @@ public class DashboardCardsTests : BunitContext
         Assert.Contains("代理 Agents 300,000 · 合伙人 Partners 20,000 · 普通用户 Members 680,000", Card("members"));
         Assert.Contains("7天 7 days 80 · 30天 30 days 400", Card("new-agents"));
         Assert.Contains("12", cut.Find("[data-card=new-agents] .ld-card-value").TextContent);
-        Assert.Equal("¥123456.78", cut.Find("[data-card=rewards] .ld-card-value").TextContent);
-        Assert.Contains("已结算 Settled ¥100000.00 · 已支付 Paid ¥50000.01", Card("rewards"));
+        Assert.Equal("¥123,456.78", cut.Find("[data-card=rewards] .ld-card-value").TextContent);
+        Assert.Contains("已结算 Settled ¥100,000.00 · 已支付 Paid ¥50,000.01", Card("rewards"));
         Assert.Contains("已没收 Forfeited ¥600.00", Card("frozen"));
         Assert.Equal("¥550.00", cut.Find("[data-card=fund] .ld-card-value").TextContent);
         Assert.Contains("尚未运行 never run", Card("fund"));

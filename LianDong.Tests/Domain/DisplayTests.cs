@@ -23,10 +23,4 @@ public class DisplayTests
     [InlineData("1.2.3")]
     public void Anything_else_is_refused(string text) => Assert.Null(Display.ParseYuan(text));
 
-    [Theory]
-    [InlineData(0L, "¥0.00")]
-    [InlineData(5L, "¥0.05")]
-    [InlineData(123456L, "¥1234.56")]
-    [InlineData(-1000L, "-¥10.00")]
-    public void Fen_show_as_yuan_with_two_decimals(long fen, string text) => Assert.Equal(text, Display.Yuan(fen));
 }

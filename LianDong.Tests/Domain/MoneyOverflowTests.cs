@@ -1,3 +1,4 @@
+using LianDong.Domain;
 using LianDong.Domain.Engine;
 using LianDong.Domain.Members;
 using LianDong.Domain.Rewards;
@@ -57,8 +58,8 @@ public class MoneyOverflowTests
     [Fact]
     public void Yuan_text_for_the_limits()
     {
-        Assert.Equal("¥1,000,000.00", InputLimits.Yuan(InputLimits.MaxOrderAmountFen));
-        Assert.Equal("¥0.01", InputLimits.Yuan(1));
-        Assert.Equal("-¥92,233,720,368,547,758.08", InputLimits.Yuan(long.MinValue));
+        Assert.Equal("¥1,000,000.00", Money.FromFen(InputLimits.MaxOrderAmountFen).ToString());
+        Assert.Equal("¥0.01", Money.FromFen(1).ToString());
+        Assert.Equal("-¥92,233,720,368,547,758.08", Money.FromFen(long.MinValue).ToString());
     }
 }

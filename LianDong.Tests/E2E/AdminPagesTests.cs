@@ -137,7 +137,7 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
             await ShotAsync(page, "support-fund-confirm");
             await page.GetByRole(AriaRole.Button, new() { Name = "确认发放 Confirm grant" }).ClickAsync();
 
-            var expected = LianDong.Console.Features.Shared.Display.Yuan(LianDong.Console.Features.Shared.Display.ParseYuan(before)!.Value - 1000);
+            var expected = LianDong.Domain.Money.FromFen(LianDong.Console.Features.Shared.Display.ParseYuan(before)!.Value - 1000).ToString();
             await Expect(balance).ToHaveTextAsync(expected);
             await Expect(page.Locator(".rz-data-row", new() { HasText = "帮扶 hardship" })).ToContainTextAsync("-¥10.00");
             await ShotAsync(page, "support-fund");

@@ -1,3 +1,4 @@
+using LianDong.Domain;
 using System.Globalization;
 using System.Text.Json;
 using LianDong.Domain.Engine;
@@ -206,7 +207,7 @@ public sealed record ReplayScenario(IReadOnlyList<ReplayRuleSet> RuleSets, IRead
                     var amount = Int64(el, "amountFen", where);
                     if (amount <= 0) throw new ReplayInputException($"{where}: non-positive amount {amount}");
                     if (amount > InputLimits.MaxOrderAmountFen)
-                        throw new ReplayInputException($"{where}: amountFen is {amount} fen ({InputLimits.Yuan(amount)}), it must be {InputLimits.Range(1, InputLimits.MaxOrderAmountFen)}");
+                        throw new ReplayInputException($"{where}: amountFen is {amount} fen ({Money.FromFen(amount)}), it must be {InputLimits.Range(1, InputLimits.MaxOrderAmountFen)}");
                     if (!orders.Add(order)) throw new ReplayInputException($"{where}: order \"{order}\" is used twice");
                     ev = new ReplayEvent(i, at, new PayRetailOrder(order, member, amount, at), null);
                     break;

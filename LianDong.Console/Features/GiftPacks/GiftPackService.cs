@@ -1,3 +1,4 @@
+using LianDong.Domain;
 using System.ComponentModel.DataAnnotations;
 using LianDong.Console.Features.Shared;
 using LianDong.Console.Security;
@@ -183,9 +184,9 @@ public sealed class GiftPackService(IDbContextFactory<LianDongDbContext> dbs, Pa
             return Outcome.Fail(string.Join(" ", errors.Select(e => e.ErrorMessage)));
         // The domain refuses these too (RuleSetValidator.ValidatePackFigures); said here in the form's words.
         if (input.PriceFen > InputLimits.MaxPackPriceFen)
-            return Outcome.Fail($"价格不能超过 {InputLimits.Yuan(InputLimits.MaxPackPriceFen)} Price: at most {InputLimits.Yuan(InputLimits.MaxPackPriceFen)} (was {InputLimits.Yuan(input.PriceFen)}).");
+            return Outcome.Fail($"价格不能超过 {Money.FromFen(InputLimits.MaxPackPriceFen)} Price: at most {Money.FromFen(InputLimits.MaxPackPriceFen)} (was {Money.FromFen(input.PriceFen)}).");
         if (input.CostFen > input.PriceFen)
-            return Outcome.Fail($"供货成本不能高于价格 Supplier cost: at most the price {InputLimits.Yuan(input.PriceFen)} (was {InputLimits.Yuan(input.CostFen)}).");
+            return Outcome.Fail($"供货成本不能高于价格 Supplier cost: at most the price {Money.FromFen(input.PriceFen)} (was {Money.FromFen(input.CostFen)}).");
         return null;
     }
 }

@@ -1,3 +1,4 @@
+using LianDong.Domain;
 using LianDong.Console.Features.Shared;
 using LianDong.Console.Jobs;
 using LianDong.Console.Security;
@@ -42,8 +43,8 @@ public sealed class JobsService(IDbContextFactory<LianDongDbContext> dbs, ICurre
         var total = await db.NightlyRuns.CountAsync(ct);
         var runs = await db.NightlyRuns.AsNoTracking().OrderByDescending(r => r.BusinessDate).Skip(skip).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);
         return new NightlyRunPage(runs.Select(r => new NightlyRunRow(r.BusinessDate, OutcomeLabel(r.Outcome), Local(r.StartedAt),
-            r.EndedAt is { } e ? Local(e) : null, r.Attempts, r.StepReached, r.Actor, r.ExpiredTasks, r.ForfeitedEntries, Yuan(r.ForfeitedFen),
-            r.ReleasedEntries, r.SettledEntries, Yuan(r.SettledFen), r.Error)).ToList(), total);
+            r.EndedAt is { } e ? Local(e) : null, r.Attempts, r.StepReached, r.Actor, r.ExpiredTasks, r.ForfeitedEntries, Money.FromFen(r.ForfeitedFen).ToString(),
+            r.ReleasedEntries, r.SettledEntries, Money.FromFen(r.SettledFen).ToString(), r.Error)).ToList(), total);
     }
 
     /// <summary>"Run now for date…": every not-yet-run date up to <paramref name="date"/>, in order, audited.</summary>
@@ -75,12 +76,6 @@ public sealed class JobsService(IDbContextFactory<LianDongDbContext> dbs, ICurre
         NightlyRunOutcome.Failed => "失败 Failed",
         _ => "运行中 Running",
     };
-
-    public static string Yuan(long fen)
-    {
-        var abs = Math.Abs(fen);
-        return $"{(fen < 0 ? "-" : "")}¥{abs / 100:N0}.{abs % 100:D2}";
-    }
 
     private static DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, PlatformTime.Zone);
 }

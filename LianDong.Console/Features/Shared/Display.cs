@@ -6,12 +6,11 @@ using Radzen;
 
 namespace LianDong.Console.Features.Shared;
 
-/// <summary>How the console shows money, times and domain terms: ¥ with two decimals, platform-zone times, Chinese and English side by side.</summary>
+/// <summary>How the console shows times and domain terms: platform-zone times, Chinese and English side by side (money is <see cref="LianDong.Domain.Money"/>).</summary>
 public static class Display
 {
-    public static string Yuan(long fen) => LianDong.Domain.Rules.RuleSummary.Yuan(fen);
-
-    public static string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, PlatformTime.Zone).ToString("yyyy-MM-dd HH:mm");
+    public static string Local(DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, PlatformTime.Zone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Local(DateTimeOffset? at) => at is { } v ? Local(v) : "—";
 

@@ -1,3 +1,4 @@
+using LianDong.Domain;
 using LianDong.Console.Features.Shared;
 using LianDong.Console.Security;
 using LianDong.Domain.Engine;
@@ -65,7 +66,7 @@ public sealed class SupportFundPageService(IDbContextFactory<LianDongDbContext> 
         if (amount is > 0 && !errors.ContainsKey("Amount"))
         {
             var balance = await fund.GetBalanceFenAsync(ct);
-            if (amount > balance) errors["Amount"] = $"基金余额不足 The fund holds {Display.Yuan(balance)}, {Display.Yuan(amount.Value - balance)} short";
+            if (amount > balance) errors["Amount"] = $"基金余额不足 The fund holds {Money.FromFen(balance)}, {Money.FromFen(amount.Value - balance)} short";
         }
         return new GrantCheck(amount ?? 0, label, errors);
     }
