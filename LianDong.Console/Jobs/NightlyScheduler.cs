@@ -22,9 +22,6 @@ public sealed class NightlyScheduler(JobsSettings settings, JobStorage storage, 
     /// <summary>The running job server (null when Jobs:Enabled is false or before start).</summary>
     public BackgroundJobServer? Server { get; private set; }
 
-    /// <summary>Test seam: how often the server looks for due recurring jobs (Hangfire's default 15 s).</summary>
-    internal TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(15);
-
     /// <summary>The cron expression for daily at <paramref name="at"/> (read in the platform time zone).</summary>
     public static string CronFor(TimeOnly at) => Cron.Daily(at.Hour, at.Minute);
 
@@ -51,7 +48,6 @@ public sealed class NightlyScheduler(JobsSettings settings, JobStorage storage, 
         {
             WorkerCount = WorkerCount,
             Activator = activator,
-            SchedulePollingInterval = SchedulePollingInterval,
             // Stopping cancels a running job's token at once; the run marks its row Failed and the next run resumes it.
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         }, storage);
