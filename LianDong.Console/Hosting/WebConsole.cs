@@ -67,10 +67,8 @@ public static class WebConsole
         services.AddLianDongEngine();
         services.AddStorefrontApi();
 
-        // Nightly jobs (issue 4): after StartupTasks (migrations, demo data), each job in a fresh scope.
-        services.AddScoped<NightlyJobRunner>();
-        services.AddSingleton<NightlyScheduler>();
-        services.AddHostedService(sp => sp.GetRequiredService<NightlyScheduler>());
+        // Nightly jobs on Hangfire (issue 14; ADR 0020): after StartupTasks (migrations, demo data).
+        services.AddLianDongJobs();
 
         var app = builder.Build();
         Configure(app);
@@ -98,6 +96,8 @@ public static class WebConsole
         // Explicit, after the status-code re-execution, so a re-executed request is routed again.
         app.UseRouting();
         app.UseAuthentication();
+        // Between the two: the dashboard's filter reads the user; the sign-in fallback policy would redirect a 401.
+        app.UseJobsDashboard();
         app.UseAuthorization();
         app.UseAntiforgery();
 

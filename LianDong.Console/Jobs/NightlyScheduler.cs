@@ -1,68 +1,67 @@
-using System.Collections.Specialized;
+using Hangfire;
+using Hangfire.Storage;
 using LianDong.Console.Settings;
 using LianDong.Domain.Engine;
-using Quartz;
-using Quartz.Impl;
 
 namespace LianDong.Console.Jobs;
 
 /// <summary>
-/// Starts Quartz (in memory: run state lives in our NightlyRuns table, not in Quartz's store) when
-/// <c>Jobs:Enabled</c> is true. One job, two triggers: daily at <c>Jobs:NightlyAt</c> in Asia/Shanghai, and once at
-/// start-up to catch up every missed business date in order. Registered after StartupTasks, so the database is
+/// Starts this process's Hangfire job server when <c>Jobs:Enabled</c> is true (false: no server here, nothing runs).
+/// One recurring job, <see cref="RecurringJobId"/>: daily at <c>Jobs:NightlyAt</c> in Asia/Shanghai, triggered once
+/// more at start-up to catch up every missed business date in order. Registered after StartupTasks, so the database is
 /// migrated (and demo data seeded) before the first run.
 /// </summary>
-public sealed class NightlyScheduler(JobsSettings settings, IServiceScopeFactory scopes, ILogger<NightlyScheduler> log) : IHostedService
+public sealed class NightlyScheduler(JobsSettings settings, JobStorage storage, JobActivator activator, IRecurringJobManagerV2 recurringJobs,
+    ILogger<NightlyScheduler> log) : IHostedService
 {
-    public static readonly JobKey JobKey = new("nightly", "liandong");
-    private IScheduler? _scheduler;
+    public const string RecurringJobId = "nightly";
 
-    /// <summary>The running scheduler (null when Jobs:Enabled is false or before start).</summary>
-    public IScheduler? Scheduler => _scheduler;
+    /// <summary>Two workers: the catch-up may meet the cron or a dashboard trigger; the run rows keep them apart.</summary>
+    public const int WorkerCount = 2;
 
-    /// <summary>The daily trigger: every day at <paramref name="at"/>, platform time.</summary>
-    public static ITrigger DailyTrigger(TimeOnly at, DateTimeOffset? from = null) => TriggerBuilder.Create()
-        .WithIdentity("daily", "liandong")
-        .ForJob(JobKey)
-        .StartAt(from ?? DateTimeOffset.UtcNow)
-        .WithSchedule(CronScheduleBuilder.DailyAtHourAndMinute(at.Hour, at.Minute).InTimeZone(PlatformTime.Zone)
-            .WithMisfireHandlingInstructionFireAndProceed())
-        .Build();
+    /// <summary>The running job server (null when Jobs:Enabled is false or before start).</summary>
+    public BackgroundJobServer? Server { get; private set; }
 
-    /// <summary>When the daily trigger fires next after <paramref name="after"/>.</summary>
-    public static DateTimeOffset? NextRunAfter(TimeOnly at, DateTimeOffset after) =>
-        ((ICronTrigger)DailyTrigger(at, after)).GetFireTimeAfter(after);
+    /// <summary>The cron expression for daily at <paramref name="at"/> (read in the platform time zone).</summary>
+    public static string CronFor(TimeOnly at) => Cron.Daily(at.Hour, at.Minute);
 
-    public async Task StartAsync(CancellationToken ct)
+    /// <summary>When the recurring job fires next, as Hangfire's storage says (null when it is not scheduled in this storage).</summary>
+    public static DateTimeOffset? NextRun(JobStorage storage)
+    {
+        using var connection = storage.GetConnection();
+        var job = connection.GetRecurringJobs([RecurringJobId]).SingleOrDefault(j => !j.Removed);
+        return job?.NextExecution is { } next ? new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc)) : null;
+    }
+
+    public Task StartAsync(CancellationToken ct)
     {
         if (!settings.Enabled)
         {
-            log.LogInformation("Jobs:Enabled is false: the nightly scheduler is off in this process");
-            return;
+            log.LogInformation("Jobs:Enabled is false: no job server in this process");
+            return Task.CompletedTask;
         }
-        var factory = new StdSchedulerFactory(new NameValueCollection
+        recurringJobs.AddOrUpdate<NightlyJob>(RecurringJobId, job => job.RunAsync(CancellationToken.None), CronFor(settings.NightlyAt),
+            new RecurringJobOptions { TimeZone = PlatformTime.Zone });
+        // The start-up catch-up is the same job, now: it runs every date not yet run up to yesterday, in order.
+        recurringJobs.TriggerJob(RecurringJobId);
+        Server = new BackgroundJobServer(new BackgroundJobServerOptions
         {
-            // The scheduler repository is per process: a unique name keeps two hosts in one process (tests) apart.
-            ["quartz.scheduler.instanceName"] = "liandong-" + Guid.NewGuid().ToString("N"),
-            ["quartz.threadPool.threadCount"] = "1",
-        });
-        _scheduler = await factory.GetScheduler(ct);
-        _scheduler.JobFactory = new ScopedJobFactory(scopes);
-        var job = JobBuilder.Create<NightlyJob>().WithIdentity(JobKey).StoreDurably().Build();
-        await _scheduler.AddJob(job, replace: true, ct);
-        await _scheduler.ScheduleJob(DailyTrigger(settings.NightlyAt), ct);
-        await _scheduler.ScheduleJob(TriggerBuilder.Create().WithIdentity("catch-up", "liandong").ForJob(JobKey).StartNow().Build(), ct);
-        await _scheduler.Start(ct);
-        log.LogInformation("Nightly scheduler started: daily at {At} {Zone}, catching up missed dates now", settings.NightlyAt, PlatformTime.Zone.Id);
+            WorkerCount = WorkerCount,
+            Activator = activator,
+            // Stopping cancels a running job's token at once; the run marks its row Failed and the next run resumes it.
+            ShutdownTimeout = TimeSpan.FromSeconds(5),
+        }, storage);
+        log.LogInformation("Job server started: nightly run daily at {At} {Zone}, catching up missed dates now", settings.NightlyAt, PlatformTime.Zone.Id);
+        return Task.CompletedTask;
     }
-
-    /// <summary>Test seam: fires the job once at <paramref name="at"/> through the same scheduler, factory and job.</summary>
-    internal Task FireOnceAtAsync(DateTimeOffset at) =>
-        (_scheduler ?? throw new InvalidOperationException("the scheduler is not running"))
-            .ScheduleJob(TriggerBuilder.Create().ForJob(JobKey).StartAt(at).Build());
 
     public async Task StopAsync(CancellationToken ct)
     {
-        if (_scheduler is not null) await _scheduler.Shutdown(waitForJobsToComplete: true, ct);
+        if (Server is not { } server) return;
+        // A run cut off here is marked Failed on its row and resumed by the next run (ADR 0020).
+        server.SendStop();
+        try { await server.WaitForShutdownAsync(ct); }
+        catch (OperationCanceledException) { }
+        server.Dispose();
     }
 }

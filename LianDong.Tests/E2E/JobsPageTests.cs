@@ -24,6 +24,7 @@ public class JobsPageTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
             // The browser tests' console runs with Jobs:Enabled=false.
             await Expect(page.GetByTestId("schedule")).ToContainTextAsync("Jobs:Enabled = false");
             await Expect(page.GetByTestId("schedule")).ToContainTextAsync($"Previous business date: {yesterday:yyyy-MM-dd}");
+            await Expect(page.GetByTestId("hangfire-dashboard")).ToHaveAttributeAsync("href", "/jobs/hangfire");
 
             // A run that fails part-way (after step 2 committed): the page says so, and the run row shows the error
             // and the step that did not finish.

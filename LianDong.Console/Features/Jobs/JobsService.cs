@@ -1,4 +1,5 @@
 using LianDong.Domain;
+using Hangfire;
 using LianDong.Console.Features.Shared;
 using LianDong.Console.Jobs;
 using LianDong.Console.Security;
@@ -11,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace LianDong.Console.Features.Jobs;
 
 public sealed record JobSchedule(bool Enabled, TimeOnly NightlyAt, string TimeZone, DateTimeOffset? NextRunLocal, DateOnly PreviousBusinessDate,
-    DateOnly? LastCompletedDate, int FailedOrRunning);
+    DateOnly? LastCompletedDate, int FailedOrRunning, string DashboardPath);
 
 public sealed record NightlyRunRow(DateOnly BusinessDate, string Outcome, DateTimeOffset StartedLocal, DateTimeOffset? EndedLocal, int Attempts,
     int StepReached, string Actor, int ExpiredTasks, int ForfeitedEntries, string Forfeited, int ReleasedEntries, int SettledEntries, string Settled,
@@ -19,9 +20,12 @@ public sealed record NightlyRunRow(DateOnly BusinessDate, string Outcome, DateTi
 
 public sealed record NightlyRunPage(IReadOnlyList<NightlyRunRow> Rows, int Total);
 
-/// <summary>The Jobs page: the schedule, the run rows, and "Run now for date…" through the scheduler's own code.</summary>
+/// <summary>
+/// The Jobs page: the schedule (the next run as Hangfire's storage has it), our run rows, and "Run now for date…"
+/// through the job's own code. Hangfire's dashboard, linked from the page, shows its executions and retries.
+/// </summary>
 public sealed class JobsService(IDbContextFactory<LianDongDbContext> dbs, ICurrentUser current, JobsSettings settings,
-    NightlyJobRunner runner, TimeProvider clock)
+    NightlyJobRunner runner, JobStorage jobStorage)
 {
     public async Task<JobSchedule> GetScheduleAsync(CancellationToken ct = default)
     {
@@ -30,9 +34,9 @@ public sealed class JobsService(IDbContextFactory<LianDongDbContext> dbs, ICurre
         var lastCompleted = await db.NightlyRuns.Where(r => r.Outcome == NightlyRunOutcome.Completed)
             .OrderByDescending(r => r.BusinessDate).Select(r => (DateOnly?)r.BusinessDate).FirstOrDefaultAsync(ct);
         var unfinished = await db.NightlyRuns.CountAsync(r => r.Outcome != NightlyRunOutcome.Completed, ct);
-        var next = settings.Enabled ? NightlyScheduler.NextRunAfter(settings.NightlyAt, clock.GetUtcNow()) : null;
+        var next = settings.Enabled ? NightlyScheduler.NextRun(jobStorage) : null;
         return new JobSchedule(settings.Enabled, settings.NightlyAt, PlatformTime.Zone.Id, next is { } n ? Local(n) : null,
-            runner.PreviousBusinessDate(), lastCompleted, unfinished);
+            runner.PreviousBusinessDate(), lastCompleted, unfinished, JobsSetup.DashboardPath);
     }
 
     /// <summary>Run rows, newest business date first (one row per date: a few hundred a year; indexed on BusinessDate).</summary>
