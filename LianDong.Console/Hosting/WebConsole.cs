@@ -101,8 +101,10 @@ public static class WebConsole
         app.UseStaticFiles();
         // Explicit, after the status-code re-execution, so a re-executed request is routed again.
         app.UseRouting();
+        app.UseStorefrontApiErrors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseStorefrontApiRateLimit();
         app.UseAntiforgery();
 
         app.MapAccountEndpoints();
