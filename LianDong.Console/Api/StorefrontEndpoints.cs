@@ -22,6 +22,11 @@ public static class StorefrontEndpoints
             sp.GetRequiredService<ApiSettings>().MaxWriteBatch, sp.GetRequiredService<ApiWriteGate>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<EngineWriteQueue>()));
         services.AddSingleton<ApiDeclaredBodyLimit>();
+        services.AddSingleton<ApiJson>();
+        // Validation of the request records (ApiContracts.cs); ApiJson runs it and answers the first fault.
+        services.AddValidation();
+        // A key sent twice in one JSON object is refused (System.Text.Json would keep the last one).
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowDuplicateProperties = false);
         services.AddExceptionHandler<ApiExceptionHandler>();
 
         // Keys are an authentication scheme that only the API's policy names (the console's default stays the cookie).
@@ -84,10 +89,9 @@ public static class StorefrontEndpoints
         // Key (401), then the per-key limit (429), then a declared body over Api:MaxBodyBytes (413), then the handler.
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiKeyAuthenticationHandler.PolicyName)
             .RequireRateLimiting(RateLimitPolicy).AddEndpointFilter<ApiDeclaredBodyLimit>().WithTags("storefront");
-        var maxBody = () => app.Services.GetRequiredService<ApiSettings>().MaxBodyBytes;
 
-        api.MapPost("/members", async (HttpContext http, StorefrontService s) =>
-            Write(await s.RegisterAsync(await ApiJson.ReadAsync(http.Request, maxBody(), http.RequestAborted), http.RequestAborted),
+        api.MapPost("/members", async (HttpContext http, ApiJson json, StorefrontService s) =>
+            Write(await s.RegisterAsync(await json.ReadAsync<RegisterMemberRequest>(http, http.RequestAborted), http.RequestAborted),
                 r => $"/api/v1/members/{r.MemberId}"))
             .Accepts<RegisterMemberRequest>("application/json").Produces<MemberRegistration>(201).Produces<MemberRegistration>(200)
             .Problems(400, 401, 409, 413, 422, 429).WithSummary("Register a member with their referrer");
@@ -106,28 +110,28 @@ public static class StorefrontEndpoints
                 Cursor(http, "after", 0), Limit(http), http.RequestAborted)))
             .Produces<ReferralsPage>(200).Problems(400, 401, 404, 429).WithSummary("The member's direct referrals, oldest first (page with ?after=nextAfter&limit=)");
 
-        api.MapPut("/members/{memberId}/payout-account", async (string memberId, HttpContext http, StorefrontService s) =>
+        api.MapPut("/members/{memberId}/payout-account", async (string memberId, HttpContext http, ApiJson json, StorefrontService s) =>
             Write(await s.SetPayoutAccountAsync(ApiJson.PathId("memberId", memberId),
-                await ApiJson.ReadAsync(http.Request, maxBody(), http.RequestAborted), ApiCaller.Of(http), http.RequestAborted),
+                await json.ReadAsync<PayoutAccountRequest>(http, http.RequestAborted), ApiCaller.Of(http), http.RequestAborted),
                 r => $"/api/v1/members/{r.MemberId}"))
             .Accepts<PayoutAccountRequest>("application/json").Produces<PayoutAccountDto>(201).Produces<PayoutAccountDto>(200)
             .Problems(400, 401, 404, 413, 429).WithSummary("Set where the member's payouts go (stored encrypted, answered masked)");
 
-        api.MapPost("/orders", async (HttpContext http, StorefrontService s) =>
-            Write(await s.PayAsync(await ApiJson.ReadAsync(http.Request, maxBody(), http.RequestAborted), ApiCaller.Of(http), http.RequestAborted),
+        api.MapPost("/orders", async (HttpContext http, ApiJson json, StorefrontService s) =>
+            Write(await s.PayAsync(await json.ReadAsync<OrderRequest>(http, http.RequestAborted), ApiCaller.Of(http), http.RequestAborted),
                 r => $"/api/v1/orders/{r.OrderId}"))
             .Accepts<OrderRequest>("application/json").Produces<OrderResult>(201).Produces<OrderResult>(200)
             .Problems(400, 401, 403, 409, 413, 422, 429).WithSummary("Report a paid pack or retail order; answers with the rank changes and entries it caused");
 
-        api.MapPost("/orders/{orderId}/refund", async (string orderId, HttpContext http, StorefrontService s) =>
+        api.MapPost("/orders/{orderId}/refund", async (string orderId, HttpContext http, ApiJson json, StorefrontService s) =>
             Write(await s.RefundAsync(ApiJson.PathId("orderId", orderId),
-                await ApiJson.ReadAsync(http.Request, maxBody(), http.RequestAborted), ApiCaller.Of(http), http.RequestAborted), null))
+                await json.ReadAsync<RefundRequest>(http, http.RequestAborted), ApiCaller.Of(http), http.RequestAborted), null))
             .Accepts<RefundRequest>("application/json").Produces<RefundResult>(201).Produces<RefundResult>(200)
             .Problems(400, 401, 403, 404, 413, 422, 429).WithSummary("Report a refund; a repeated refund answers 200");
 
-        api.MapPut("/packs/{code}", async (string code, HttpContext http, StorefrontService s) =>
+        api.MapPut("/packs/{code}", async (string code, HttpContext http, ApiJson json, StorefrontService s) =>
             Write(await s.PutPackAsync(ApiJson.PathId("code", code),
-                await ApiJson.ReadAsync(http.Request, maxBody(), http.RequestAborted), ApiCaller.Of(http), http.RequestAborted), null))
+                await json.ReadAsync<PackRequest>(http, http.RequestAborted), ApiCaller.Of(http), http.RequestAborted), null))
             .Accepts<PackRequest>("application/json").Produces<PackDto>(201).Produces<PackDto>(200)
             .Problems(400, 401, 403, 409, 413, 422, 429).WithSummary("Create or update a gift pack (catalogue sync)");
 
