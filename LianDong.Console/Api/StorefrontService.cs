@@ -25,8 +25,7 @@ public sealed class StorefrontService(
     MemberQueryService memberQueries,
     PayoutAccountService payoutAccounts,
     PackCatalogueService catalogue,
-    ApiWriteGate gate,
-    TimeProvider time)
+    ApiWriteGate gate)
 {
     // ---- members ------------------------------------------------------------------------------------------------
 

@@ -151,6 +151,21 @@ public class ApiContractSnapshotTests(ITestOutputHelper output)
         Assert.True(diffs.Count == 0, $"{diffs.Count} lines differ:\n" + string.Join("\n", diffs.Take(30)));
     }
 
+    /// <summary>
+    /// Why ApiJson still walks the body for repeated keys (docs/decisions/0010-storefront-api.md): with
+    /// AllowDuplicateProperties = false the serializer refuses a repeated field of the record, but not a key repeated
+    /// inside an unknown field, which the API refuses too (naming it, e.g. x.a).
+    /// </summary>
+    [Fact]
+    public void The_serializer_alone_misses_a_key_repeated_inside_an_unknown_field()
+    {
+        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() =>
+            System.Text.Json.JsonSerializer.Deserialize<LianDong.Console.Api.RefundRequest>("""{"refundedAt":"2026-04-01T09:00:00Z","refundedAt":"2026-04-01T09:00:00Z"}""", options));
+        Assert.NotNull(System.Text.Json.JsonSerializer.Deserialize<LianDong.Console.Api.RefundRequest>(
+            """{"refundedAt":"2026-04-01T09:00:00Z","x":{"a":1,"a":2}}""", options));
+    }
+
     private static async Task<string> AnswerAsync(HttpClient client, (string Method, string Url, string? Body, string? ContentType, string? Auth) c)
     {
         using var request = new HttpRequestMessage(new HttpMethod(c.Method), c.Url);
