@@ -28,7 +28,8 @@ public sealed partial class ApiJson
     private readonly long _maxBytes;
     private readonly ConcurrentDictionary<Type, Field[]> _fields = new();
 
-    private sealed record Field(PropertyInfo Property, string JsonName, string Name);
+    /// <param name="Opening">The start of a one-field object, <c>{"name":</c>, to convert the field on its own.</param>
+    private sealed record Field(PropertyInfo Property, string JsonName, string Name, string Opening);
 
     public ApiJson(IOptions<HttpJsonOptions> json, IOptions<ValidationOptions> validation, ApiSettings settings)
     {
@@ -73,7 +74,7 @@ public sealed partial class ApiJson
                 if (!root.TryGetProperty(f.JsonName, out var value) || value.ValueKind == JsonValueKind.Null) continue;
                 try
                 {
-                    JsonSerializer.Deserialize($"{{{JsonSerializer.Serialize(f.JsonName)}:{value.GetRawText()}}}", info);
+                    JsonSerializer.Deserialize(f.Opening + value.GetRawText() + "}", info);
                     writer.WritePropertyName(f.JsonName);
                     value.WriteTo(writer);
                 }
@@ -129,7 +130,7 @@ public sealed partial class ApiJson
         .Select(p =>
         {
             var json = _options.PropertyNamingPolicy?.ConvertName(p.Name) ?? p.Name;
-            return new Field(p, json, json);
+            return new Field(p, json, json, "{" + JsonSerializer.Serialize(json) + ":");
         })
         .OrderBy(f => f.Property.MetadataToken) // declaration order: the order fields are checked in
         .ToArray());

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using LianDong.Console.Settings;
 using Microsoft.AspNetCore.Authentication;
