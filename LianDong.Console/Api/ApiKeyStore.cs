@@ -20,6 +20,14 @@ public sealed record ApiCaller(long KeyId, string Name, long? MerchantId, string
     public bool IsPlatform => MerchantId is null;
     /// <summary>The audit log's actor for changes made through this key.</summary>
     public string Actor => $"api:{Name}#{KeyId}";
+
+    /// <summary>The caller the API key scheme signed in, or null (no key, or not an API request).</summary>
+    public static ApiCaller? Of(System.Security.Claims.ClaimsPrincipal user) =>
+        user.Identities.OfType<ApiKeyIdentity>().FirstOrDefault()?.Caller;
+
+    /// <summary>The caller of an endpoint behind the API's policy, which admits only a signed-in key.</summary>
+    public static ApiCaller Of(HttpContext http) =>
+        Of(http.User) ?? throw new InvalidOperationException("This endpoint is not behind the storefront API's key policy.");
 }
 
 /// <summary>A key request that does not validate; <see cref="Field"/> names the input.</summary>

@@ -25,18 +25,17 @@ public sealed class StorefrontService(
     MemberQueryService memberQueries,
     PayoutAccountService payoutAccounts,
     PackCatalogueService catalogue,
-    ApiWriteGate gate,
-    TimeProvider time)
+    ApiWriteGate gate)
 {
     // ---- members ------------------------------------------------------------------------------------------------
 
-    public async Task<ApiWrite<MemberRegistration>> RegisterAsync(ApiJson body, CancellationToken ct)
+    public async Task<ApiWrite<MemberRegistration>> RegisterAsync(RegisterMemberRequest body, CancellationToken ct)
     {
-        var memberId = body.RequiredId("memberId");
-        var referrerId = body.OptionalId("referrerId");
-        var name = body.OptionalString("displayName", 100);
-        var phone = body.OptionalString("phone", 32);
-        var at = body.RequiredEventTime("registeredAt", time);
+        var memberId = body.MemberId!;
+        var referrerId = body.ReferrerId;
+        var name = body.DisplayName;
+        var phone = body.Phone;
+        var at = body.RegisteredAt!.Value;
         if (referrerId == memberId) throw ApiProblemException.Unprocessable("referrerId", $"member \"{memberId}\" cannot refer itself");
 
         ApplyOutcome outcome;
@@ -100,11 +99,9 @@ public sealed class StorefrontService(
             rows.Count > limit ? page[^1].Id : null);
     }
 
-    public Task<ApiWrite<PayoutAccountDto>> SetPayoutAccountAsync(string memberId, ApiJson body, ApiCaller caller, CancellationToken ct)
+    public Task<ApiWrite<PayoutAccountDto>> SetPayoutAccountAsync(string memberId, PayoutAccountRequest body, ApiCaller caller, CancellationToken ct)
     {
-        var name = body.OptionalString("accountName", 100);
-        var bank = body.OptionalString("bankName", 100);
-        var no = body.OptionalString("accountNo", 64);
+        var (name, bank, no) = (body.AccountName, body.BankName, body.AccountNo);
         return gate.RunAsync(async () =>
         {
             try
@@ -119,28 +116,13 @@ public sealed class StorefrontService(
 
     // ---- orders -------------------------------------------------------------------------------------------------
 
-    public async Task<ApiWrite<OrderResult>> PayAsync(ApiJson body, ApiCaller caller, CancellationToken ct)
+    public async Task<ApiWrite<OrderResult>> PayAsync(OrderRequest body, ApiCaller caller, CancellationToken ct)
     {
-        var orderId = body.RequiredId("orderId");
-        var memberId = body.RequiredId("memberId");
-        var kind = body.RequiredString("kind", 10);
-        var paidAt = body.RequiredEventTime("paidAt", time);
-        string? packCode = null;
-        long? amountFen;
-        switch (kind)
-        {
-            case "pack":
-                packCode = body.OptionalId("packCode") ?? throw ApiProblemException.BadRequest("packCode", "packCode is required for a pack order");
-                amountFen = body.OptionalFen("amountFen", 1, InputLimits.MaxOrderAmountFen);
-                break;
-            case "retail":
-                if (body.OptionalId("packCode") is not null) throw ApiProblemException.BadRequest("packCode", "a retail order has no packCode");
-                amountFen = body.OptionalFen("amountFen", 1, InputLimits.MaxOrderAmountFen)
-                    ?? throw ApiProblemException.BadRequest("amountFen", "amountFen is required for a retail order");
-                break;
-            default:
-                throw ApiProblemException.BadRequest("kind", $"kind \"{kind}\" is not \"pack\" or \"retail\"");
-        }
+        // Validated (ApiContracts.cs): a pack order has a packCode, a retail order an amountFen and no packCode.
+        var (orderId, memberId, kind, paidAt) = (body.OrderId!, body.MemberId!, body.Kind!, body.PaidAt!.Value);
+        if (OrderKindAttribute.Refusal(kind) is { } refusal) throw ApiProblemException.BadRequest("kind", refusal);
+        var packCode = kind == "pack" ? body.PackCode! : null;
+        var amountFen = body.AmountFen;
 
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
@@ -188,9 +170,9 @@ public sealed class StorefrontService(
         return new ApiWrite<OrderResult>(outcome == ApplyOutcome.Applied, result);
     }
 
-    public async Task<ApiWrite<RefundResult>> RefundAsync(string orderId, ApiJson body, ApiCaller caller, CancellationToken ct)
+    public async Task<ApiWrite<RefundResult>> RefundAsync(string orderId, RefundRequest body, ApiCaller caller, CancellationToken ct)
     {
-        var refundedAt = body.RequiredEventTime("refundedAt", time);
+        var refundedAt = body.RefundedAt!.Value;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             var find = () => db.Orders.AsNoTracking().Where(o => o.ExternalId == orderId)
@@ -259,14 +241,10 @@ public sealed class StorefrontService(
 
     // ---- packs --------------------------------------------------------------------------------------------------
 
-    public Task<ApiWrite<PackDto>> PutPackAsync(string code, ApiJson body, ApiCaller caller, CancellationToken ct)
+    public Task<ApiWrite<PackDto>> PutPackAsync(string code, PackRequest body, ApiCaller caller, CancellationToken ct)
     {
-        var merchantCode = body.RequiredId("merchantCode");
-        var name = body.RequiredString("name", 200);
-        var priceFen = body.RequiredLong("priceFen", long.MinValue, long.MaxValue);
-        var costFen = body.RequiredLong("costFen", long.MinValue, long.MaxValue);
-        var stock = (int)body.RequiredLong("stock", 0, int.MaxValue);
-        var active = body.RequiredBool("active");
+        var (merchantCode, name, priceFen, costFen) = (body.MerchantCode!, body.Name!, body.PriceFen!.Value, body.CostFen!.Value);
+        var (stock, active) = ((int)body.Stock!.Value, body.Active!.Value);
         if (!caller.IsPlatform && merchantCode != caller.MerchantCode)
             throw ApiProblemException.Forbidden("merchantCode", $"this key belongs to merchant \"{caller.MerchantCode}\" and may not write packs of \"{merchantCode}\"");
 

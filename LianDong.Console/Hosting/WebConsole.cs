@@ -95,10 +95,12 @@ public static class WebConsole
         app.UseStaticFiles();
         // Explicit, after the status-code re-execution, so a re-executed request is routed again.
         app.UseRouting();
+        app.UseStorefrontApiErrors();
         app.UseAuthentication();
         // Between the two: the dashboard's filter reads the user; the sign-in fallback policy would redirect a 401.
         app.UseJobsDashboard();
         app.UseAuthorization();
+        app.UseStorefrontApiRateLimit();
         app.UseAntiforgery();
 
         app.MapAccountEndpoints();

@@ -236,6 +236,15 @@ public class StorefrontApiTests(StorefrontFixture f) : IClassFixture<StorefrontF
         Assert.Equal(("http", "bearer"), ((string?)bearer["type"], (string?)bearer["scheme"]));
         Assert.NotNull(Assert.Single(doc["security"]!.AsArray())!["Bearer"]);
         Assert.NotNull(doc["components"]!["schemas"]); // the generated schemas are still there
+        // Request bodies are described by the typed records the API binds and validates: required fields and lengths.
+        var register = doc["components"]!["schemas"]!["RegisterMemberRequest"]!;
+        Assert.Equal(["memberId", "registeredAt"], register["required"]!.AsArray().Select(n => (string)n!).Order().ToArray());
+        Assert.Equal(100, (int)register["properties"]!["displayName"]!["maxLength"]!);
+        Assert.Equal("date-time", (string?)register["properties"]!["registeredAt"]!["format"]);
+        Assert.Equal("#/components/schemas/OrderRequest",
+            (string?)doc["paths"]!["/api/v1/orders"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]);
+        var pack = doc["components"]!["schemas"]!["PackRequest"]!;
+        Assert.Contains("active", pack["required"]!.AsArray().Select(n => (string)n!));
         Assert.Equal(response.Content.Headers.ContentLength, (await response.Content.ReadAsByteArrayAsync()).Length);
     }
 }
