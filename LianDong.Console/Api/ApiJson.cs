@@ -39,6 +39,10 @@ public sealed partial class ApiJson
             // A field is its exact name (docs/api.md): "MemberId" is another, unknown field; "5" is not a whole number.
             PropertyNameCaseInsensitive = false,
             NumberHandling = JsonNumberHandling.Strict,
+            // A key sent twice in one JSON object is refused (System.Text.Json would keep the last one). Set here, on the
+            // API's own options, not app-wide: on the app's HTTP JSON options it also reached Blazor's persisted
+            // component state, whose antiforgery token then never reached the interactive pages (sign-out answered 400).
+            AllowDuplicateProperties = false,
             TypeInfoResolver = (http.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(UseApiConverters),
         };
         _options.MakeReadOnly();

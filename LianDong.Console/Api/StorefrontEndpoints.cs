@@ -24,8 +24,6 @@ public static class StorefrontEndpoints
         services.AddSingleton<ApiJson>();
         // Validation of the request records (ApiContracts.cs); ApiJson runs it and answers the first fault.
         services.AddValidation();
-        // A key sent twice in one JSON object is refused (System.Text.Json would keep the last one).
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowDuplicateProperties = false);
         services.AddExceptionHandler<ApiExceptionHandler>();
 
         // Keys are an authentication scheme that only the API's policy names (the console's default stays the cookie).

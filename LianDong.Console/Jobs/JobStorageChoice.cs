@@ -1,6 +1,5 @@
 using Hangfire;
 using Hangfire.InMemory;
-using LianDong.Console.Settings;
 
 namespace LianDong.Console.Jobs;
 
@@ -13,5 +12,10 @@ namespace LianDong.Console.Jobs;
 /// </summary>
 public static class JobStorageChoice
 {
-    public static JobStorage For(LianDongSettings settings) => new InMemoryStorage(new InMemoryStorageOptions());
+    /// <remarks>
+    /// Takes the raw configuration, not the validated settings: the dashboard's middleware asks for the storage while
+    /// the pipeline is built, before start-up validates the settings, and a bad setting must still stop the start with
+    /// its own message (SettingsTests). Today nothing is read from it.
+    /// </remarks>
+    public static JobStorage For(IConfiguration configuration) => new InMemoryStorage(new InMemoryStorageOptions());
 }

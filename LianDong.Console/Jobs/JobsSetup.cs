@@ -16,7 +16,7 @@ public static class JobsSetup
     {
         // Registered before AddHangfire, which only adds what is missing: a storage and an activator per host. Its own
         // defaults are process-wide statics (JobStorage.Current), which two hosts in one process (the tests) would share.
-        services.AddSingleton(sp => JobStorageChoice.For(sp.GetRequiredService<LianDongSettings>()));
+        services.AddSingleton(sp => JobStorageChoice.For(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
