@@ -28,8 +28,7 @@ public sealed class BackupVerb : ICliVerb
             var result = DatabaseBackup.Run(settings.ConnectionString, outFile);
             stdout.WriteLine($"backed up to {result.File}: {result.Bytes:N0} bytes, {result.Members:N0} members, " +
                 $"{result.LedgerEntries:N0} ledger entries, in {result.Elapsed.TotalSeconds:N1} s; {result.DataProtectionKeys:N0} Data Protection key(s) included");
-            var oldKeys = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString).DataSource))!,
-                Hosting.DataProtectionSetup.KeysFolderName);
+            var oldKeys = Hosting.DataProtectionSetup.KeysFolderPath(settings.ConnectionString);
             if (result.DataProtectionKeys == 0 && Directory.Exists(oldKeys) && Directory.GetFiles(oldKeys, "*.xml").Length > 0)
                 stderr.WriteLine($"backup: warning: the keys are still in {oldKeys}, not in the database; start the console once " +
                                  "(it moves them in), then back up again, or keep a copy of that folder with this backup");

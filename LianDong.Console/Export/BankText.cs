@@ -28,6 +28,9 @@ public static class BankText
         _ => null,
     };
 
+    /// <summary>The charset name of one of the two bank encodings, as HTTP and the audit log write it.</summary>
+    public static string NameOf(Encoding encoding) => encoding.CodePage == Encoding.UTF8.CodePage ? "utf-8" : "gb18030";
+
     /// <summary>A small uploaded text file read as UTF-8 when it is valid UTF-8 (a BOM is dropped), otherwise as GB18030.</summary>
     public static string Decode(Stream file)
     {

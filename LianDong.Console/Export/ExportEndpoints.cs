@@ -3,6 +3,7 @@ using LianDong.Console.Navigation;
 using LianDong.Console.Security;
 using LianDong.Domain.Engine;
 using LianDong.Domain.Identity;
+using LianDong.Domain.Payouts;
 using Microsoft.AspNetCore.Authorization;
 
 namespace LianDong.Console.Export;
@@ -30,14 +31,14 @@ public static class ExportEndpoints
         // The bank file carries full account numbers: finance users only (admins see the masked lines on screen).
         var financeOnly = new AuthorizeAttribute { Roles = AppRoles.Finance };
         exports.MapGet("/payouts/{id:long}.xlsx", (long id, HttpContext http, ExportService export, CancellationToken ct) =>
-            BankFileAsync(http, id, ContentType, $"payout-PB{id:D6}.xlsx", s => export.PayoutBatchAsync(id, s, Actor(http), ct)))
+            BankFileAsync(http, id, ContentType, $"payout-{PayoutBatch.ReferenceOf(id)}.xlsx", s => export.PayoutBatchAsync(id, s, Actor(http), ct)))
             .RequireAuthorization(financeOnly);
 
         exports.MapGet("/payouts/{id:long}.csv", (long id, string? encoding, HttpContext http, ExportService export, CancellationToken ct) =>
         {
             if (BankText.Named(encoding) is not { } enc) return Task.FromResult(Bad("encoding", $"encoding \"{encoding}\" must be utf-8 or gb18030"));
-            var suffix = enc.CodePage == 65001 ? "utf8" : "gb18030";
-            return BankFileAsync(http, id, $"text/csv; charset={(enc.CodePage == 65001 ? "utf-8" : "gb18030")}", $"payout-PB{id:D6}-{suffix}.csv",
+            var charset = BankText.NameOf(enc);
+            return BankFileAsync(http, id, $"text/csv; charset={charset}", $"payout-{PayoutBatch.ReferenceOf(id)}-{charset.Replace("-", "")}.csv",
                 s => export.PayoutBatchCsvAsync(id, s, enc, Actor(http), ct));
         }).RequireAuthorization(financeOnly);
 

@@ -93,7 +93,7 @@ public sealed class ExportService(IDbContextFactory<LianDongDbContext> dbs, Sett
     public async Task<bool> PayoutBatchCsvAsync(long batchId, Stream output, System.Text.Encoding encoding, string actor, CancellationToken ct = default)
     {
         if (await payouts.GetBatchAsync(batchId, ct) is null) return false;
-        await payouts.RecordExportAsync(batchId, actor, encoding.CodePage == 65001 ? "csv utf-8" : "csv gb18030", ct);
+        await payouts.RecordExportAsync(batchId, actor, $"csv {BankText.NameOf(encoding)}", ct);
         await using var w = new StreamWriter(output, encoding, 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
         await w.WriteLineAsync(string.Join(',', BankColumns.Select(c => c.Chinese)));
         await foreach (var l in BankLinesAsync(batchId, ct))

@@ -41,15 +41,15 @@ public static class DataProtectionSetup
         return services;
     }
 
-    /// <summary>The data folder's old <c>keys/</c> subfolder (created if missing; the pack images sit beside it).</summary>
-    public static DirectoryInfo KeysFolder(string connectionString) => Directory.CreateDirectory(KeysFolderPath(connectionString));
-
-    private static string KeysFolderPath(string connectionString)
+    /// <summary>The data folder: the database file's folder, where the old <c>keys/</c> and <c>pack-images/</c> folders were.</summary>
+    public static string DataFolderPath(string connectionString)
     {
         var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        var dir = Path.GetDirectoryName(Path.GetFullPath(file)) ?? Directory.GetCurrentDirectory();
-        return Path.Combine(dir, KeysFolderName);
+        return Path.GetDirectoryName(Path.GetFullPath(file)) ?? Directory.GetCurrentDirectory();
     }
+
+    /// <summary>The data folder's old <c>keys/</c> subfolder (not created here).</summary>
+    public static string KeysFolderPath(string connectionString) => Path.Combine(DataFolderPath(connectionString), KeysFolderName);
 
     /// <summary>
     /// The key ring in the database. The table is made on first use (not by a migration, so a later provider-specific

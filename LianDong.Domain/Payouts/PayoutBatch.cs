@@ -35,7 +35,7 @@ public class PayoutBatch
         Status = PayoutBatchStatus.Created;
     }
 
-    public string Reference => $"PB{Id:D6}";
+    public string Reference => ReferenceOf(Id);
 
     public static string ReferenceOf(long batchId) => $"PB{batchId:D6}";
 

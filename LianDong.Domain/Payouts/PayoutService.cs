@@ -76,7 +76,7 @@ public sealed class PayoutService(IDbContextFactory<LianDongDbContext> dbFactory
             var m = members[b.MemberId];
             string? reason = null;
             if (b.Sum < min) reason = $"可提现余额低于最低提现额 Available {Money.FromFen(b.Sum)} is below the minimum payout {Money.FromFen(min)}";
-            else if (openBatch.TryGetValue(b.MemberId, out var batchId)) reason = $"已在待审批批次 Already in batch PB{batchId:D6}, not yet approved";
+            else if (openBatch.TryGetValue(b.MemberId, out var batchId)) reason = $"已在待审批批次 Already in batch {PayoutBatch.ReferenceOf(batchId)}, not yet approved";
             else if (!found.ContainsKey(b.MemberId)) reason = "没有收款账户 No payout account";
             if (reason is null)
             {

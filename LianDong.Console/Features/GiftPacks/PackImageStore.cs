@@ -23,7 +23,7 @@ public sealed class PackImageStore(IDbContextFactory<LianDongDbContext> dbs, Lia
     };
 
     /// <summary>Where images lived before: the data folder (beside the database file) + <c>pack-images/</c>.</summary>
-    private string LegacyFolder => Path.Combine(DataProtectionSetup.KeysFolder(settings.ConnectionString).Parent!.FullName, "pack-images");
+    private string LegacyFolder => Path.Combine(DataProtectionSetup.DataFolderPath(settings.ConnectionString), "pack-images");
 
     public async Task<(bool Ok, string? Error, string? FileName)> SaveAsync(string code, Stream content, string fileName, CancellationToken ct)
     {
