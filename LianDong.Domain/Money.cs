@@ -51,13 +51,14 @@ public readonly record struct Money(long Fen) : IFormattable, IComparable<Money>
     /// <summary>
     /// Reads what <see cref="ToString(string?, IFormatProvider?)"/> writes: an optional "-", an optional "¥", yuan with or
     /// without thousands separators (each group of three when present), and at most two decimals
-    /// ("¥1,000.00", "1000", "-12.5"). False for anything else, and for an amount that does not fit in fen.
+    /// ("¥1,000.00", "1000", "-12.5"). Full-width digits, signs and separators as a Chinese input method types them
+    /// ("１，０００．００", "￥12") read the same. False for anything else, and for an amount that does not fit in fen.
     /// </summary>
     public static bool TryParse(string? text, out Money money)
     {
         money = default;
         if (string.IsNullOrWhiteSpace(text)) return false;
-        var t = text.Trim();
+        var t = HalfWidth(text).Trim();
         var negative = t.StartsWith('-');
         if (negative) t = t[1..];
         if (t.StartsWith('¥')) t = t[1..];
@@ -79,4 +80,23 @@ public readonly record struct Money(long Fen) : IFormattable, IComparable<Money>
         money = new Money((long)fen);
         return true;
     }
+
+    /// <summary>Full-width digits, ，．－ and ￥ (U+FF00 block) and the ideographic space as their ASCII forms.</summary>
+    private static string HalfWidth(string text) => string.Create(text.Length, text, static (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            var c = source[i];
+            span[i] = c switch
+            {
+                >= '\uFF10' and <= '\uFF19' => (char)('0' + (c - '\uFF10')),
+                '\uFF0C' => ',',
+                '\uFF0E' => '.',
+                '\uFF0D' => '-',
+                '\uFFE5' => '¥',
+                '\u3000' => ' ',
+                _ => c,
+            };
+        }
+    });
 }

@@ -25,6 +25,7 @@ public static class FeatureServices
     public static IServiceCollection AddConsoleFeatures(this IServiceCollection services)
     {
         services.AddScoped<AccountService>();
+        services.AddScoped<UserPreferences>();
         services.AddScoped<UserAdminService>();
         services.AddScoped<MerchantService>();
         services.AddScoped<AuditLogService>();

@@ -12,6 +12,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Configuration.Memory;
 using Radzen;
+using MudBlazor.Services;
+using LianDong.Console.Localization;
 
 namespace LianDong.Console.Hosting;
 
@@ -58,6 +60,9 @@ public static class WebConsole
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityAuthenticationStateProvider>();
         services.AddRadzenComponents();
+        services.AddMudServices();
+        services.AddTransient<MudBlazor.MudLocalizer, LianDong.Console.Localization.MudText>();
+        services.AddLianDongLocalization();
         services.AddScoped<FirstAdminSeeder>();
         services.AddHostedService<StartupTasks>();
         services.AddGracefulStop();
@@ -95,6 +100,8 @@ public static class WebConsole
         app.UseStaticFiles();
         // Explicit, after the status-code re-execution, so a re-executed request is routed again.
         app.UseRouting();
+        // The language cookie sets the culture of the request and so of the circuit it starts (UiCulture).
+        app.UseRequestLocalization();
         app.UseStorefrontApiErrors();
         app.UseAuthentication();
         // Between the two: the dashboard's filter reads the user; the sign-in fallback policy would redirect a 401.

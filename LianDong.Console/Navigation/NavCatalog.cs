@@ -1,9 +1,16 @@
+using LianDong.Console.Localization;
+using MudBlazor;
+
 namespace LianDong.Console.Navigation;
 
-/// <summary>One side-menu entry: the page's route, its Chinese and English names, icon, who sees it, and the issue that fills it.</summary>
-public sealed record NavEntry(string Path, string Chinese, string English, string Icon, string Roles, int Issue)
+/// <summary>One side-menu entry: the page's route, its name's key in UiText ("Nav." + Key), icon, who sees it, and the issue that filled it.</summary>
+public sealed record NavEntry(string Path, string Key, string Icon, string Roles, int Issue)
 {
-    public string Title => $"{Chinese} {English}";
+    /// <summary>The page's name in the user's language.</summary>
+    public string Title => UiText.Get("Nav." + Key);
+
+    /// <summary>The page's name in <paramref name="culture"/> (tests, and anything outside a request).</summary>
+    public string TitleIn(string culture) => UiCulture.In(culture, () => Title);
 
     public IReadOnlyList<string> RoleList => Roles.Split(',');
 
@@ -16,21 +23,21 @@ public static class NavCatalog
 {
     public static readonly IReadOnlyList<NavEntry> Entries =
     [
-        new("/", "概览", "Dashboard", "dashboard", PageAccess.Everyone, 5),
-        new("/team", "团队", "Team", "account_tree", PageAccess.AdminOnly, 5),
-        new("/members", "会员", "Members", "groups", PageAccess.AdminOnly, 5),
-        new("/rules", "规则", "Rules", "rule", PageAccess.AdminOnly, 5),
-        new("/channel-tasks", "渠道任务", "Channel tasks", "task_alt", PageAccess.AdminOnly, 5),
-        new("/gift-packs", "礼包", "Gift packs", "redeem", PageAccess.AdminAndMerchant, 6),
-        new("/orders", "订单", "Orders", "receipt_long", PageAccess.AdminAndMerchant, 6),
-        new("/settlements", "结算", "Settlements", "account_balance", PageAccess.AdminAndFinance, 6),
-        new("/payouts", "提现", "Payouts", "payments", PageAccess.AdminAndFinance, 6),
-        new("/support-fund", "帮扶基金", "Support fund", "volunteer_activism", PageAccess.AdminAndFinance, 5),
-        new("/jobs", "任务调度", "Jobs", "schedule", PageAccess.AdminOnly, 4),
-        new("/api-keys", "接口密钥", "API keys", "key", PageAccess.AdminOnly, 4),
-        new("/merchants", "商户", "Merchants", "storefront", PageAccess.AdminOnly, 2),
-        new("/users", "用户", "Users", "manage_accounts", PageAccess.AdminOnly, 2),
-        new("/audit", "审计日志", "Audit log", "history", PageAccess.AdminAndFinance, 2),
+        new("/", "Dashboard", Icons.Material.Outlined.Dashboard, PageAccess.Everyone, 5),
+        new("/team", "Team", Icons.Material.Outlined.AccountTree, PageAccess.AdminOnly, 5),
+        new("/members", "Members", Icons.Material.Outlined.Groups, PageAccess.AdminOnly, 5),
+        new("/rules", "Rules", Icons.Material.Outlined.Rule, PageAccess.AdminOnly, 5),
+        new("/channel-tasks", "ChannelTasks", Icons.Material.Outlined.TaskAlt, PageAccess.AdminOnly, 5),
+        new("/gift-packs", "GiftPacks", Icons.Material.Outlined.Redeem, PageAccess.AdminAndMerchant, 6),
+        new("/orders", "Orders", Icons.Material.Outlined.ReceiptLong, PageAccess.AdminAndMerchant, 6),
+        new("/settlements", "Settlements", Icons.Material.Outlined.AccountBalance, PageAccess.AdminAndFinance, 6),
+        new("/payouts", "Payouts", Icons.Material.Outlined.Payments, PageAccess.AdminAndFinance, 6),
+        new("/support-fund", "SupportFund", Icons.Material.Outlined.VolunteerActivism, PageAccess.AdminAndFinance, 5),
+        new("/jobs", "Jobs", Icons.Material.Outlined.Schedule, PageAccess.AdminOnly, 4),
+        new("/api-keys", "ApiKeys", Icons.Material.Outlined.Key, PageAccess.AdminOnly, 4),
+        new("/merchants", "Merchants", Icons.Material.Outlined.Storefront, PageAccess.AdminOnly, 2),
+        new("/users", "Users", Icons.Material.Outlined.ManageAccounts, PageAccess.AdminOnly, 2),
+        new("/audit", "Audit", Icons.Material.Outlined.History, PageAccess.AdminAndFinance, 2),
     ];
 
     public static NavEntry For(string path) => Entries.Single(e => e.Path == path);

@@ -25,4 +25,12 @@ public class AppUser : IdentityUser
 
     /// <summary>The merchant a Merchant user acts for; null for admins and finance.</summary>
     public long? MerchantId { get; set; }
+
+    /// <summary>The console language the user chose ("zh-CN" or "en-US"); null until they choose (Chinese).</summary>
+    [System.ComponentModel.DataAnnotations.MaxLength(16)]
+    public string? Culture { get; set; }
+
+    /// <summary>The colour theme the user chose ("system", "light" or "dark"); null until they choose (system).</summary>
+    [System.ComponentModel.DataAnnotations.MaxLength(16)]
+    public string? Theme { get; set; }
 }

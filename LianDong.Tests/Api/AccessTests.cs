@@ -71,7 +71,7 @@ public class AccessTests(AccessFixture fx) : IClassFixture<AccessFixture>
         if (entry.RoleList.Contains(role))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Contains(entry.English, await response.Content.ReadAsStringAsync());
+            Assert.Contains(entry.TitleIn(LianDong.Console.Localization.UiCulture.Chinese), await response.Content.ReadAsStringAsync());
         }
         else
         {

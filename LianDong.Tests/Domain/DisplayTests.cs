@@ -11,6 +11,10 @@ public class DisplayTests
     [InlineData("12.05", 1205L)]
     [InlineData("¥0.01", 1L)]
     [InlineData(" 3000.00 ", 300000L)]
+    [InlineData("1,000", 100000L)]
+    [InlineData("¥13,229,489.37", 1322948937L)]
+    [InlineData("１，０００．５０", 100050L)]
+    [InlineData("￥１２", 1200L)]
     public void Yuan_text_parses_to_fen(string text, long fen) => Assert.Equal(fen, Display.ParseYuan(text));
 
     [Theory]
@@ -18,7 +22,8 @@ public class DisplayTests
     [InlineData("abc")]
     [InlineData("1.234")]
     [InlineData("-5")]
-    [InlineData("1,000")]
+    [InlineData("1,00")]
+    [InlineData("-0")]
     [InlineData(".5")]
     [InlineData("1.2.3")]
     public void Anything_else_is_refused(string text) => Assert.Null(Display.ParseYuan(text));

@@ -31,16 +31,16 @@ public class ContentSecurityPolicyTests(BrowserFixture fx) : IClassFixture<Brows
             foreach (var entry in NavCatalog.Entries)
             {
                 await page.GotoAsync(entry.Path);
-                await Expect(page.Locator("h1")).ToContainTextAsync(entry.English);
+                await Expect(page.Locator("h1")).ToContainTextAsync(entry.TitleIn(LianDong.Console.Localization.UiCulture.Chinese));
                 await BrowserFixture.WaitForCircuitAsync(page);
                 // Radzen's script ran (its global exists) and the theme applies.
                 Assert.True(await page.EvaluateAsync<bool>("() => typeof window.Radzen === 'object'"), entry.Path);
             }
             // A click handled over the circuit: the menu navigates without a page load.
             var last = NavCatalog.Entries[0];
-            await page.Locator(".ld-nav a", new() { HasText = last.Title }).ClickAsync();
+            await page.Locator(".ld-nav a", new() { HasText = last.TitleIn(LianDong.Console.Localization.UiCulture.Chinese) }).ClickAsync();
             await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(last.Path) + "$"));
-            await Expect(page.Locator("h1")).ToContainTextAsync(last.English);
+            await Expect(page.Locator("h1")).ToContainTextAsync(last.TitleIn(LianDong.Console.Localization.UiCulture.Chinese));
             Assert.Empty(violations);
         });
     }

@@ -177,7 +177,7 @@ public class FinanceTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
             await second.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "payouts.png"), FullPage = true });
 
             // The settlement that made the money available: totals by kind, lines, a member's entries.
-            await second.Locator(".ld-nav a", new() { HasText = "Settlements" }).ClickAsync();
+            await second.Locator(".ld-nav a", new() { HasText = "结算" }).ClickAsync();
             await Expect(second.Locator("h1")).ToContainTextAsync("Settlements");
             await second.Locator(".rz-data-row", new() { HasText = "¥1,360.00" }).First.ClickAsync();
             await Expect(second.Locator(".rz-data-row", new() { HasText = "见点奖 See-point reward" })).ToHaveCountAsync(1);

@@ -19,7 +19,7 @@ public class JobsPageTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
             await page.GotoAsync("/account/login");
             await BrowserFixture.SubmitLoginAsync(page, fx.Console.AdminEmail, fx.Console.AdminPassword);
             await BrowserFixture.WaitForCircuitAsync(page);
-            await page.Locator(".ld-nav a", new() { HasText = "Jobs" }).ClickAsync();
+            await page.Locator(".ld-nav a", new() { HasText = "任务调度" }).ClickAsync();
             await Expect(page.Locator("h1")).ToContainTextAsync("Jobs");
             // The browser tests' console runs with Jobs:Enabled=false.
             await Expect(page.GetByTestId("schedule")).ToContainTextAsync("Jobs:Enabled = false");

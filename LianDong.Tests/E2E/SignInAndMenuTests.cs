@@ -27,30 +27,31 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
             await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "login.png") });
 
             await BrowserFixture.SubmitLoginAsync(page, fx.Console.AdminEmail, fx.Console.AdminPassword);
-            await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
+            await Expect(page.Locator("h1")).ToContainTextAsync("概览");
             await Expect(page.Locator(".ld-user-name")).ToHaveTextAsync(fx.Console.AdminEmail);
             await BrowserFixture.WaitForCircuitAsync(page);
-            // Radzen's theme is loaded: the header has the theme's colour, not the browser's transparent default.
-            var header = await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('.rz-header')).backgroundColor");
+            // MudBlazor's theme is loaded: the app bar has the theme's colour, not the browser's transparent default.
+            var header = await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('.mud-appbar')).backgroundColor");
             Assert.NotEqual("rgba(0, 0, 0, 0)", header);
             await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "dashboard.png") });
 
-            var items = page.Locator(".ld-nav .rz-navigation-item-text");
+            var items = page.Locator(".ld-nav .mud-nav-link-text");
             await Expect(items).ToHaveCountAsync(NavCatalog.Entries.Count);
             foreach (var entry in NavCatalog.Entries.Reverse())
             {
-                await page.Locator(".ld-nav a", new() { HasText = entry.Title }).ClickAsync();
+                await page.Locator(".ld-nav a", new() { HasText = entry.TitleIn(LianDong.Console.Localization.UiCulture.Chinese) }).ClickAsync();
                 await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(entry.Path) + "$"));
-                await Expect(page.Locator("h1")).ToContainTextAsync(entry.English);
+                await Expect(page.Locator("h1")).ToContainTextAsync(entry.TitleIn(LianDong.Console.Localization.UiCulture.Chinese));
                 await Expect(page.Locator(".ld-error")).ToHaveCountAsync(0);
                 var slug = entry.Path == "/" ? "dashboard" : entry.Path.Trim('/');
                 await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, $"page-{slug}.png") });
             }
 
             await page.GotoAsync("/no-such-page");
-            await Expect(page.Locator("h1")).ToContainTextAsync("Page not found");
-            await Expect(page.Locator(".ld-nav .rz-navigation-item-text")).ToHaveCountAsync(NavCatalog.Entries.Count);
+            await Expect(page.Locator("h1")).ToContainTextAsync("页面不存在");
+            await Expect(page.Locator(".ld-nav .mud-nav-link-text")).ToHaveCountAsync(NavCatalog.Entries.Count);
 
+            await page.ClickAsync("[data-testid=user-menu]");
             await page.ClickAsync("form.ld-signout button");
             await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
             await page.GotoAsync("/users");
@@ -125,8 +126,8 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
         {
             await page.GotoAsync("/account/login");
             await BrowserFixture.SubmitLoginAsync(page, email, password);
-            await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
-            await Expect(page.Locator(".ld-nav .rz-navigation-item-text")).ToHaveTextAsync(["概览 Dashboard", "礼包 Gift packs", "订单 Orders"]);
+            await Expect(page.Locator("h1")).ToContainTextAsync("概览");
+            await Expect(page.Locator(".ld-nav .mud-nav-link-text")).ToHaveTextAsync(["概览", "礼包", "订单"]);
             await page.GotoAsync("/users");
             await Expect(page).ToHaveURLAsync(new Regex("/account/access-denied"));
         });

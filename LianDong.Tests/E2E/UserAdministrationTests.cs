@@ -20,7 +20,7 @@ public class UserAdministrationTests(BrowserFixture fx) : IClassFixture<BrowserF
             await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
             await BrowserFixture.WaitForCircuitAsync(page);
 
-            await page.Locator(".ld-nav a", new() { HasText = "Merchants" }).ClickAsync();
+            await page.Locator(".ld-nav a", new() { HasText = "商户" }).ClickAsync();
             await Expect(page.Locator("h1")).ToContainTextAsync("Merchants");
             await page.GetByRole(AriaRole.Button, new() { Name = "新建商户 New merchant" }).ClickAsync();
             var dialog = page.Locator(".rz-dialog");
@@ -32,7 +32,7 @@ public class UserAdministrationTests(BrowserFixture fx) : IClassFixture<BrowserF
             await Expect(page.Locator(".rz-data-row", new() { HasText = code })).ToContainTextAsync("好物小店 Good Shop");
             await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "merchants.png") });
 
-            await page.Locator(".ld-nav a", new() { HasText = "Users" }).ClickAsync();
+            await page.Locator(".ld-nav a", new() { HasText = "用户" }).ClickAsync();
             await Expect(page.Locator("h1")).ToContainTextAsync("Users");
             await page.GetByRole(AriaRole.Button, new() { Name = "新建用户 New user" }).ClickAsync();
             await dialog.Locator("input[name=Email]").FillAsync(email);
@@ -54,7 +54,7 @@ public class UserAdministrationTests(BrowserFixture fx) : IClassFixture<BrowserF
             await Expect(row).ToContainTextAsync("已锁定 Locked");
             await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "users.png") });
 
-            await page.Locator(".ld-nav a", new() { HasText = "Audit log" }).ClickAsync();
+            await page.Locator(".ld-nav a", new() { HasText = "审计日志" }).ClickAsync();
             await Expect(page.Locator("h1")).ToContainTextAsync("Audit log");
             var rows = page.Locator(".rz-data-row");
             await Expect(rows.Filter(new() { HasText = "merchant.create" }).Filter(new() { HasText = code })).ToHaveCountAsync(1);

@@ -4,6 +4,7 @@ using LianDong.Console.Hosting;
 using LianDong.Domain.Compliance;
 using LianDong.Domain.Persistence;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace LianDong.Console.Features.Account;
 
@@ -29,7 +30,14 @@ public sealed class AccountService(SignInManager<AppUser> signIn, LianDongDbCont
         SignInResult result;
         try { result = await signIn.PasswordSignInAsync(name, password, isPersistent: false, lockoutOnFailure: true); }
         finally { stripe.Release(); }
-        if (result.Succeeded) return SignInOutcome.SignedIn;
+        if (result.Succeeded)
+        {
+            // The console opens in the language this user chose last time, on any browser.
+            var culture = await signIn.UserManager.Users.Where(u => u.NormalizedUserName == key).Select(u => u.Culture).FirstOrDefaultAsync();
+            if (LianDong.Console.Localization.UiCulture.Parse(culture) is { } chosen)
+                LianDong.Console.Localization.UiCulture.AppendCookie(signIn.Context.Response, chosen);
+            return SignInOutcome.SignedIn;
+        }
         if (result.IsLockedOut) return SignInOutcome.LockedOut;
         if (result.IsNotAllowed) return SignInOutcome.NotAllowed;
         return SignInOutcome.WrongCredentials;

@@ -1,73 +1,75 @@
+using System.Globalization;
+using LianDong.Console.Localization;
 using LianDong.Domain.Engine;
 using LianDong.Domain.Ledger;
 using LianDong.Domain.Members;
 using LianDong.Domain.Tasks;
-using Radzen;
+using MudBlazor;
 
 namespace LianDong.Console.Features.Shared;
 
-/// <summary>How the console shows times and domain terms: platform-zone times, Chinese and English side by side (money is <see cref="LianDong.Domain.Money"/>).</summary>
+/// <summary>
+/// How the console shows what it shows, in the user's language (<see cref="UiText"/>): domain terms, amounts as yuan
+/// ("¥13,229,489.37", the same in both languages), counts with separators, and times in the platform's zone (Asia/Shanghai).
+/// </summary>
 public static class Display
 {
     public static string Local(DateTimeOffset at) =>
-        TimeZoneInfo.ConvertTime(at, PlatformTime.Zone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        TimeZoneInfo.ConvertTime(at, PlatformTime.Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     public static string Local(DateTimeOffset? at) => at is { } v ? Local(v) : "—";
 
-    public static string Rank(MemberRank r) => r switch
+    /// <summary>Date only, in the platform's zone.</summary>
+    public static string Day(DateTimeOffset at) =>
+        TimeZoneInfo.ConvertTime(at, PlatformTime.Zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>An amount in fen as yuan: "¥1,234.56".</summary>
+    public static string Yuan(long fen) => LianDong.Domain.Money.FromFen(fen).ToString();
+
+    /// <summary>A count with thousands separators: "1,234".</summary>
+    public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A count with its noun, singular or plural in English: "1 member", "2 members", "3 名会员".</summary>
+    public static string Count(string noun, long n) => UiText.Count(noun, n);
+
+    public static string Rank(MemberRank r) => UiText.Get("Rank." + r);
+
+    /// <summary>Radzen's badge colour for a rank, while the member and team pages are still on Radzen (issue 15).</summary>
+    public static Radzen.BadgeStyle RankStyle(MemberRank r) => r switch
     {
-        MemberRank.Member => "普通用户 Member",
-        MemberRank.Agent => "代理 Agent",
-        _ => "合伙人 Partner",
+        MemberRank.Member => Radzen.BadgeStyle.Light,
+        MemberRank.Agent => Radzen.BadgeStyle.Info,
+        _ => Radzen.BadgeStyle.Warning,
     };
 
-    public static BadgeStyle RankStyle(MemberRank r) => r switch
+    public static Color RankColor(MemberRank r) => r switch
     {
-        MemberRank.Member => BadgeStyle.Light,
-        MemberRank.Agent => BadgeStyle.Info,
-        _ => BadgeStyle.Warning,
+        MemberRank.Member => Color.Default,
+        MemberRank.Agent => Color.Info,
+        _ => Color.Warning,
     };
 
-    public static string Kind(EntryKind k) => k switch
+    public static string Kind(EntryKind k) => UiText.Get("Kind." + k);
+
+    public static string Status(EntryStatus s) => UiText.Get("Status." + s);
+
+    public static Color StatusColor(EntryStatus s) => s switch
     {
-        EntryKind.Direct => "直推奖 Direct",
-        EntryKind.SeePoint => "见点奖 See-point",
-        EntryKind.Peer => "平级奖 Peer",
-        EntryKind.Retail => "零售佣金 Retail",
-        EntryKind.Clawback => "追回 Clawback",
-        _ => "帮扶 Grant",
+        EntryStatus.Available => Color.Success,
+        EntryStatus.Paid => Color.Primary,
+        EntryStatus.Frozen => Color.Info,
+        EntryStatus.Pending => Color.Default,
+        _ => Color.Error,
     };
 
-    public static string Status(EntryStatus s) => s switch
-    {
-        EntryStatus.Pending => "待结算 Pending",
-        EntryStatus.Frozen => "冻结 Frozen",
-        EntryStatus.Available => "可提现 Available",
-        EntryStatus.Paid => "已支付 Paid",
-        EntryStatus.Cancelled => "已取消 Cancelled",
-        _ => "已没收 Forfeited",
-    };
+    public static string Task(ChannelTaskStatus s) => UiText.Get("Task." + s);
 
-    public static string Task(ChannelTaskStatus s) => s switch
-    {
-        ChannelTaskStatus.Open => "进行中 Open",
-        ChannelTaskStatus.Completed => "已完成 Completed",
-        ChannelTaskStatus.Expired => "已过期 Expired",
-        _ => "已取消 Cancelled",
-    };
+    public static string TaskKind(LianDong.Domain.Rules.ChannelTaskKind k) => UiText.Get("TaskKind." + k);
 
-    public static string TaskKind(LianDong.Domain.Rules.ChannelTaskKind k) =>
-        k == LianDong.Domain.Rules.ChannelTaskKind.QualifiedReferrals ? "推荐代理 Qualified referrals" : "零售订单 Retail orders";
-
-    /// <summary>Parses "12", "12.3" or "12.34" yuan into fen, without floating point; null when it is not such a number.</summary>
-    public static long? ParseYuan(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        var t = text.Trim().TrimStart('¥');
-        var parts = t.Split('.');
-        if (parts.Length > 2 || parts[0].Length == 0 || !parts[0].All(char.IsAsciiDigit) || parts[0].Length > 12) return null;
-        var frac = parts.Length == 2 ? parts[1] : "";
-        if (frac.Length > 2 || !frac.All(char.IsAsciiDigit)) return null;
-        return long.Parse(parts[0]) * 100 + (frac.Length == 0 ? 0 : int.Parse(frac.PadRight(2, '0')));
-    }
+    /// <summary>
+    /// An amount typed in yuan as fen, without floating point: "12", "12.3", "¥1,000.00", full-width "１，０００" (what
+    /// <see cref="LianDong.Domain.Money.TryParse"/> reads); null when it is not such a number or is negative.
+    /// </summary>
+    public static long? ParseYuan(string? text) =>
+        LianDong.Domain.Money.TryParse(text, out var m) && m.Fen >= 0 && !text!.TrimStart().StartsWith('-') ? m.Fen : null;
 }
