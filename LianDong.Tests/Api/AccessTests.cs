@@ -71,7 +71,7 @@ public class AccessTests(AccessFixture fx) : IClassFixture<AccessFixture>
         if (entry.RoleList.Contains(role))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Contains(entry.TitleIn(LianDong.Console.Localization.UiCulture.Chinese), await response.Content.ReadAsStringAsync());
+            Assert.Contains(entry.TitleIn(LianDong.Console.Localization.UiCulture.Chinese), System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
         }
         else
         {
@@ -86,15 +86,15 @@ public class AccessTests(AccessFixture fx) : IClassFixture<AccessFixture>
         var client = await fx.SignedInAsync(AppRoles.Finance);
         var response = await client.GetAsync("/no-such-page");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains("Page not found", await response.Content.ReadAsStringAsync());
+        Assert.Contains("页面不存在", System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
     }
 
     [Fact]
     public async Task The_error_status_page_names_other_statuses()
     {
         var client = await fx.SignedInAsync(AppRoles.Finance);
-        var html = await client.GetStringAsync("/not-found?status=500");
-        Assert.Contains("Request failed", html);
+        var html = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync("/not-found?status=500"));
+        Assert.Contains("请求出错", html);
         Assert.Contains("500", html);
     }
 
@@ -127,7 +127,7 @@ public class AccessTests(AccessFixture fx) : IClassFixture<AccessFixture>
         var client = fx.NewClient();
         var response = await FormLogin.PostLoginAsync(client, fx.Users[AppRoles.Finance].Email, TestSecrets.NewPassword());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("Wrong email or password", await response.Content.ReadAsStringAsync());
+        Assert.Contains("邮箱或密码错误", System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
     }
 

@@ -49,11 +49,11 @@ public class AccountTests : IDisposable
             ["Input.Confirm"] = newPassword,
         }));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("Your password has been changed", await response.Content.ReadAsStringAsync());
+        Assert.Contains("密码已修改", System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/settlements")).StatusCode);
 
         var wrong = await FormLogin.PostLoginAsync(NewClient(), email, old);
-        Assert.Contains("Wrong email or password", await wrong.Content.ReadAsStringAsync());
+        Assert.Contains("邮箱或密码错误", System.Net.WebUtility.HtmlDecode(await wrong.Content.ReadAsStringAsync()));
         await FormLogin.SignInAsync(NewClient(), email, newPassword);
     }
 
@@ -73,7 +73,7 @@ public class AccountTests : IDisposable
             ["Input.New"] = "abc",
             ["Input.Confirm"] = "abc",
         }));
-        Assert.Contains("at least 12 characters", await response.Content.ReadAsStringAsync());
+        Assert.Contains("at least 12 characters", System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
         await FormLogin.SignInAsync(NewClient(), email, old);
     }
 
@@ -84,11 +84,11 @@ public class AccountTests : IDisposable
         var password = await factory.CreateUserAsync(email, AppRoles.Finance);
         var client = NewClient();
         for (var i = 1; i <= 4; i++)
-            Assert.Contains("Wrong email or password", await (await FormLogin.PostLoginAsync(client, email, TestSecrets.NewPassword())).Content.ReadAsStringAsync());
-        Assert.Contains("locked", await (await FormLogin.PostLoginAsync(client, email, TestSecrets.NewPassword())).Content.ReadAsStringAsync());
+            Assert.Contains("邮箱或密码错误", System.Net.WebUtility.HtmlDecode(await (await FormLogin.PostLoginAsync(client, email, TestSecrets.NewPassword())).Content.ReadAsStringAsync()));
+        Assert.Contains("账户已锁定", System.Net.WebUtility.HtmlDecode(await (await FormLogin.PostLoginAsync(client, email, TestSecrets.NewPassword())).Content.ReadAsStringAsync()));
         var next = await FormLogin.PostLoginAsync(client, email, password);
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
-        Assert.Contains("This account is locked", await next.Content.ReadAsStringAsync());
+        Assert.Contains("账户已锁定", System.Net.WebUtility.HtmlDecode(await next.Content.ReadAsStringAsync()));
 
         using var scope = factory.Services.CreateScope();
         var user = await scope.ServiceProvider.GetRequiredService<LianDongDbContext>().Users.SingleAsync(u => u.Email == email);

@@ -20,7 +20,7 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
         {
             await page.GotoAsync("/");
             await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
-            await Expect(page.Locator("h1")).ToContainTextAsync("链动 LianDong");
+            await Expect(page.Locator("h1")).ToContainTextAsync("链动");
             // Styled: the Radzen theme and app.css apply (the card has the login layout's white background).
             var background = await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('.ld-login')).backgroundColor");
             Assert.Equal("rgb(255, 255, 255)", background);
@@ -67,7 +67,7 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
         {
             await page.GotoAsync("/account/login");
             await BrowserFixture.SubmitLoginAsync(page, fx.Console.AdminEmail, TestSecrets.NewPassword());
-            await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("Wrong email or password");
+            await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("邮箱或密码错误");
             await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
         });
     }
@@ -92,14 +92,14 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
             for (var attempt = 1; attempt <= 4; attempt++)
             {
                 await BrowserFixture.SubmitLoginAsync(page, email, TestSecrets.NewPassword());
-                await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("Wrong email or password");
+                await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("邮箱或密码错误");
             }
             await BrowserFixture.SubmitLoginAsync(page, email, TestSecrets.NewPassword());
-            await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("locked");
+            await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("账户已锁定");
 
             // Even the right password is refused now, and the page says why.
             await BrowserFixture.SubmitLoginAsync(page, email, password);
-            await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("This account is locked");
+            await Expect(page.Locator(".ld-login-error")).ToContainTextAsync("账户已锁定");
             await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
         });
     }

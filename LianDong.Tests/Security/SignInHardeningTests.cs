@@ -36,11 +36,11 @@ public class SignInHardeningTests : IDisposable
             return (Client: c, Token: FormLogin.Token(await c.GetStringAsync("/account/login")));
         }));
         var answers = await Task.WhenAll(clients.Select(async x =>
-            await (await PostLoginAsync(x.Client, x.Token, email, TestSecrets.NewPassword())).Content.ReadAsStringAsync()));
+            System.Net.WebUtility.HtmlDecode(await (await PostLoginAsync(x.Client, x.Token, email, TestSecrets.NewPassword())).Content.ReadAsStringAsync())));
 
         // The first four wrong passwords say so, the fifth locks, every later one is refused unchecked.
-        Assert.Equal(4, answers.Count(a => a.Contains("Wrong email or password")));
-        Assert.Equal(96, answers.Count(a => a.Contains("This account is locked")));
+        Assert.Equal(4, answers.Count(a => a.Contains("邮箱或密码错误")));
+        Assert.Equal(96, answers.Count(a => a.Contains("账户已锁定")));
         using (var scope = factory.Services.CreateScope())
         {
             var user = await scope.ServiceProvider.GetRequiredService<LianDongDbContext>().Users.AsNoTracking().SingleAsync(u => u.Email == email);
@@ -49,7 +49,7 @@ public class SignInHardeningTests : IDisposable
 
         var right = await Task.WhenAll(clients.Take(20).Select(x => PostLoginAsync(x.Client, x.Token, email, password)));
         Assert.All(right, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode)); // the form again, not a redirect into the console
-        foreach (var r in right) Assert.Contains("This account is locked", await r.Content.ReadAsStringAsync());
+        foreach (var r in right) Assert.Contains("账户已锁定", System.Net.WebUtility.HtmlDecode(await r.Content.ReadAsStringAsync()));
     }
 
     /// <summary>

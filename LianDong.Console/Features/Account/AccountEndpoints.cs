@@ -30,8 +30,8 @@ public static class AccountEndpoints
                     detail: $"culture must be one of {string.Join(", ", UiCulture.Supported)}");
             UiCulture.AppendCookie(http.Response, chosen);
             await preferences.SetCultureAsync(http.User, chosen);
-            return Results.LocalRedirect(AccountService.SafeReturnUrl(returnUrl));
-        });
+            return Results.LocalRedirect(AccountService.SafeReturnUrl(returnUrl, allowAccountPages: true));
+        }).AllowAnonymous(); // the sign-in page has the switch too; a signed-in user's choice is also kept on the account
 
         app.MapPost(ThemePath, async (HttpContext http, UserPreferences preferences, [FromForm] string? theme, [FromForm] string? returnUrl) =>
         {

@@ -63,7 +63,7 @@ public sealed class AccountService(SignInManager<AppUser> signIn, LianDongDbCont
     {
         var users = signIn.UserManager;
         var user = await users.GetUserAsync(principal);
-        if (user is null) return Outcome.Fail("没有该用户 No such user.");
+        if (user is null) return Outcome.Fail(AccountText.Get("Password.NoSuchUser"));
         var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
         if (!result.Succeeded) return Outcome.Fail(string.Join(" ", result.Errors.Select(e => e.Description)));
         db.AuditLog.Add(new AuditLogEntry(clock.GetUtcNow(), user.UserName ?? user.Id, AuditActions.UserPasswordChange,
@@ -75,9 +75,9 @@ public sealed class AccountService(SignInManager<AppUser> signIn, LianDongDbCont
 
     public static string Message(SignInOutcome outcome) => outcome switch
     {
-        SignInOutcome.WrongCredentials => "邮箱或密码错误 Wrong email or password.",
-        SignInOutcome.LockedOut => $"账户已锁定 This account is locked after {IdentitySetup.MaxFailedAccessAttempts} wrong passwords in a row; try again in {IdentitySetup.LockoutDuration.TotalMinutes:0} minutes or ask an admin to unlock it.",
-        SignInOutcome.NotAllowed => "账户不可用 This account may not sign in.",
+        SignInOutcome.WrongCredentials => AccountText.Get("Login.WrongCredentials"),
+        SignInOutcome.LockedOut => AccountText.Format("Login.LockedOut", IdentitySetup.MaxFailedAccessAttempts, IdentitySetup.LockoutDuration.TotalMinutes),
+        SignInOutcome.NotAllowed => AccountText.Get("Login.NotAllowed"),
         _ => "",
     };
 
@@ -86,10 +86,10 @@ public sealed class AccountService(SignInManager<AppUser> signIn, LianDongDbCont
     /// Location header, which must be ASCII: other text (the query binding decodes 付款 from %E4%BB%98%E6%AC%BE) is
     /// percent-encoded as UTF-8, and control characters or text that is not valid UTF-16 give "/".
     /// </summary>
-    public static string SafeReturnUrl(string? returnUrl)
+    public static string SafeReturnUrl(string? returnUrl, bool allowAccountPages = false)
     {
         if (string.IsNullOrEmpty(returnUrl) || !returnUrl.StartsWith('/') || returnUrl.StartsWith("//") || returnUrl.StartsWith("/\\")
-            || returnUrl.StartsWith("/account/", StringComparison.OrdinalIgnoreCase))
+            || (!allowAccountPages && returnUrl.StartsWith("/account/", StringComparison.OrdinalIgnoreCase)))
             return "/";
         if (returnUrl.Any(char.IsControl)) return "/";
         if (returnUrl.All(char.IsAscii)) return returnUrl;
