@@ -26,6 +26,7 @@ public static class FeatureServices
     {
         services.AddScoped<AccountService>();
         services.AddScoped<UserPreferences>();
+        services.AddScoped<LianDong.Console.Features.Shared.PaletteSearch>();
         services.AddScoped<UserAdminService>();
         services.AddScoped<MerchantService>();
         services.AddScoped<AuditLogService>();

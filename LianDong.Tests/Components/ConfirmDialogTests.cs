@@ -15,8 +15,9 @@ public class ConfirmDialogTests : MudTestContext
         var provider = Render<MudDialogProvider>();
         var dialogs = Services.GetRequiredService<IDialogService>();
         Task<bool> answer = null!;
-        await provider.InvokeAsync(() => answer = dialogs.ConfirmAsync("批准提现批次", "批准后财务可以导出银行文件。",
-            [("金额", Display.Yuan(1322948937)), ("笔数", Display.Count(1234))], "批准"));
+        // Started, not awaited: the answer comes when the user clicks.
+        await provider.InvokeAsync(() => { answer = dialogs.ConfirmAsync("批准提现批次", "批准后财务可以导出银行文件。",
+            [("金额", Display.Yuan(1322948937)), ("笔数", Display.Count(1234))], "批准"); });
         return (provider, answer);
     }
 
@@ -28,7 +29,7 @@ public class ConfirmDialogTests : MudTestContext
         Assert.Contains("1,234", provider.Find(".ld-facts").TextContent);
         Assert.False(answer.IsCompleted);
         provider.Find("[data-testid=confirm-ok]").Click();
-        Assert.True(await answer);
+        Assert.True(await answer.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
@@ -36,7 +37,7 @@ public class ConfirmDialogTests : MudTestContext
     {
         var (provider, answer) = await AskAsync();
         provider.WaitForElement("[data-testid=confirm-cancel]").Click();
-        Assert.False(await answer);
+        Assert.False(await answer.WaitAsync(TimeSpan.FromSeconds(10)));
         provider.WaitForAssertion(() => Assert.Empty(provider.FindAll(".ld-facts")));
     }
 
@@ -46,7 +47,7 @@ public class ConfirmDialogTests : MudTestContext
         UseCulture(UiCulture.English);
         var provider = Render<MudDialogProvider>();
         var dialogs = Services.GetRequiredService<IDialogService>();
-        await provider.InvokeAsync(() => dialogs.ConfirmAsync("Approve", null, [("Amount", Display.Yuan(100))]));
+        await provider.InvokeAsync(() => { _ = dialogs.ConfirmAsync("Approve", null, [("Amount", Display.Yuan(100))]); });
         provider.WaitForAssertion(() => Assert.Equal("Cancel", provider.Find("[data-testid=confirm-cancel]").TextContent.Trim()));
         Assert.Equal("Confirm", provider.Find("[data-testid=confirm-ok]").TextContent.Trim());
     }
