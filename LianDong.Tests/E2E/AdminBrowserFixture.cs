@@ -39,14 +39,14 @@ public sealed class AdminBrowserFixture : IAsyncLifetime
         long merchantId;
         await using (var db = await dbs.CreateDbContextAsync())
         {
-            var merchant = new Merchant("DEMO", "演示商户 Demo merchant", null, start);
+            var merchant = new Merchant("DEMO", "演示商户", null, start);
             db.Merchants.Add(merchant);
             await db.SaveChangesAsync();
             merchantId = merchant.Id;
         }
         await sp.GetRequiredService<RuleSetService>().PublishAsync(RuleParameters.Defaults, start, "seed");
         var packs = sp.GetRequiredService<PackService>();
-        await packs.CreateAsync(merchantId, "GP499", "精选礼包 Select pack", 49900, 17900, 1000);
+        await packs.CreateAsync(merchantId, "GP499", "精选礼包", 49900, 17900, 1000);
         await packs.SwitchOnAsync("GP499", "seed");
 
         var engine = sp.GetRequiredService<RewardEngineService>();
