@@ -101,8 +101,9 @@ public class AccessTests(AccessFixture fx) : IClassFixture<AccessFixture>
     [Theory]
     [InlineData("/app.css", "text/css")]
     [InlineData("/favicon.svg", "image/svg+xml")]
-    [InlineData("/_content/Radzen.Blazor/css/material-base.css", "text/css")]
-    [InlineData("/_content/Radzen.Blazor/Radzen.Blazor.js", "javascript")]
+    [InlineData("/console.js", "javascript")]
+    [InlineData("/_content/MudBlazor/MudBlazor.min.css", "text/css")]
+    [InlineData("/_content/MudBlazor/MudBlazor.min.js", "javascript")]
     [InlineData("/_framework/blazor.web.js", "javascript")]
     public async Task Static_assets_load_without_signing_in(string path, string contentType)
     {
@@ -116,7 +117,9 @@ public class AccessTests(AccessFixture fx) : IClassFixture<AccessFixture>
     public async Task Login_page_links_the_styles_and_scripts()
     {
         var html = await fx.NewClient().GetStringAsync("/account/login");
-        Assert.Contains("_content/Radzen.Blazor/css/material-base.css", html);
+        Assert.Contains("_content/MudBlazor/MudBlazor.min.css", html);
+        Assert.Contains("_content/MudBlazor/MudBlazor.min.js", html);
+        Assert.Contains("console.js", html);
         Assert.Contains("app.css", html);
         Assert.Contains("_framework/blazor.web.js", html);
     }

@@ -57,6 +57,16 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static Task WaitForCircuitAsync(IPage page) =>
         Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
 
+    /// <summary>A new browser page signed in as <paramref name="email"/> (the admin by default), its circuit up.</summary>
+    public async Task<IPage> SignedInAsync(string? email = null, string? password = null)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await SubmitLoginAsync(page, email ?? Console.AdminEmail, password ?? Console.AdminPassword);
+        await WaitForCircuitAsync(page);
+        return page;
+    }
+
     /// <summary>Fills and submits the sign-in form and waits for the answer page to replace this one.</summary>
     public static async Task SubmitLoginAsync(IPage page, string email, string password)
     {

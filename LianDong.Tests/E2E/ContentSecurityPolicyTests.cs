@@ -27,14 +27,14 @@ public class ContentSecurityPolicyTests(BrowserFixture fx) : IClassFixture<Brows
             Assert.NotNull(login);
             Assert.Contains("frame-ancestors 'none'", (await login.AllHeadersAsync())["content-security-policy"]);
             await BrowserFixture.SubmitLoginAsync(page, fx.Console.AdminEmail, fx.Console.AdminPassword);
-            await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
+            await Expect(page.Locator("h1")).ToContainTextAsync("概览");
             foreach (var entry in NavCatalog.Entries)
             {
                 await page.GotoAsync(entry.Path);
                 await Expect(page.Locator("h1")).ToContainTextAsync(entry.TitleIn(LianDong.Console.Localization.UiCulture.Chinese));
                 await BrowserFixture.WaitForCircuitAsync(page);
-                // Radzen's script ran (its global exists) and the theme applies.
-                Assert.True(await page.EvaluateAsync<bool>("() => typeof window.Radzen === 'object'"), entry.Path);
+                // MudBlazor's script and the console's own ran (their globals exist).
+                Assert.True(await page.EvaluateAsync<bool>("() => typeof window.mudElementRef === 'object' && typeof window.liandong === 'object'"), entry.Path);
             }
             // A click handled over the circuit: the menu navigates without a page load.
             var last = NavCatalog.Entries[0];

@@ -32,10 +32,7 @@ public partial class EveryPageTests(AdminBrowserFixture fx) : IClassFixture<Admi
     private async Task<IPage> SignedInAsync(string role, string culture, string theme)
     {
         var (email, password) = role == AppRoles.PlatformAdmin ? (B.Console.AdminEmail, B.Console.AdminPassword) : await UserAsync(role);
-        var page = await B.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await BrowserFixture.SubmitLoginAsync(page, email, password);
-        await BrowserFixture.WaitForCircuitAsync(page);
+        var page = await B.SignedInAsync(email, password);
         await page.ClickAsync("[data-testid=user-menu]");
         await page.ClickAsync($"button[name=culture][value={culture}]");
         await BrowserFixture.WaitForCircuitAsync(page);

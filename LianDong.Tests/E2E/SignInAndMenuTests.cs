@@ -21,7 +21,7 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
             await page.GotoAsync("/");
             await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
             await Expect(page.Locator("h1")).ToContainTextAsync("链动");
-            // Styled: the Radzen theme and app.css apply (the card has the login layout's white background).
+            // Styled: app.css applies (the card has the login layout's white background).
             var background = await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('.ld-login')).backgroundColor");
             Assert.Equal("rgb(255, 255, 255)", background);
             await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "login.png") });
