@@ -58,7 +58,8 @@ public class FinanceTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
     /// <summary>The confirmation every money action asks first: checks what it states, then confirms.</summary>
     private static async Task ConfirmAsync(IPage page, params string[] states)
     {
-        var dialog = page.Locator("[data-testid=confirm-dialog]");
+        // The testid lands inside MudBlazor's dialog, so the dialog is the container holding it.
+        var dialog = page.Locator(".mud-dialog-container", new() { Has = page.Locator("[data-testid=confirm-dialog]") });
         foreach (var text in states) await Expect(dialog).ToContainTextAsync(text);
         await dialog.Locator("[data-testid=confirm-ok]").ClickAsync();
         await Expect(dialog).ToHaveCountAsync(0);
@@ -95,6 +96,49 @@ public class FinanceTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
             await page.ClickAsync($"#switch-{code}");
             await Expect(row).ToContainTextAsync("已上架 On");
             await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "gift-packs.png") });
+        });
+    }
+
+    [Fact]
+    public async Task A_merchant_pages_sorts_and_filters_its_orders_with_the_view_kept_in_the_url_in_either_language()
+    {
+        var merchantId = await SeedAsync();
+        var email = TestSecrets.NewEmail("shop");
+        var password = await UserAsync(fx.Console.App.Services, email, merchantId, AppRoles.Merchant);
+        var page = await SignedInAsync(email, password);
+        await fx.ScenarioAsync(page, "merchant-orders", async () =>
+        {
+            await page.GotoAsync("/orders");
+            await BrowserFixture.WaitForCircuitAsync(page);
+            var rows = page.Locator("[data-testid=orders] tbody tr.mud-table-row");
+            await Expect(rows).ToHaveCountAsync(7); // the worked example's seven GP499 orders, newest first
+            await Expect(rows.First).ToContainTextAsync("oG");
+            await Expect(page.Locator("[data-testid=order-totals]")).ToContainTextAsync("7");
+            await Expect(page.Locator("[data-testid=orders] tfoot")).ToContainTextAsync("¥3,493.00");
+
+            // Sorting by price goes into the URL.
+            await page.Locator("[data-testid=orders] th", new() { HasText = "价格" }).Locator(".sortable-column-header, .column-header").First.ClickAsync();
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("sort=PriceFen"));
+
+            // A filter is in the URL too: no orders of another pack; the back button brings the list back.
+            await page.FillAsync("#order-pack", "GP999");
+            await page.ClickAsync("[data-testid=order-search]");
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("pack=GP999"));
+            await Expect(page.Locator("[data-testid=orders] .ld-empty")).ToContainTextAsync("暂无数据");
+            await page.GoBackAsync();
+            await Expect(rows).ToHaveCountAsync(7);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "orders.png"), FullPage = true });
+
+            // The same link in English shows the same view in English only.
+            await page.Context.AddCookiesAsync([new Cookie { Name = ".AspNetCore.Culture", Value = "c=en-US|uic=en-US", Url = fx.Console.BaseAddress.ToString() }]);
+            await page.GotoAsync("/orders?status=Paid&size=10");
+            await BrowserFixture.WaitForCircuitAsync(page);
+            await Expect(page.Locator("h1")).ToContainTextAsync("Orders");
+            await Expect(rows).ToHaveCountAsync(7);
+            await Expect(page.Locator("[data-testid=order-totals]")).ToContainTextAsync("7 orders");
+            await Expect(page.Locator("[data-testid=orders] thead")).ToContainTextAsync("Price");
+            await Expect(page.Locator("[data-testid=orders] thead")).Not.ToContainTextAsync("价格");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "orders-en.png"), FullPage = true });
         });
     }
 
@@ -216,7 +260,7 @@ public class FinanceTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
             await Expect(second.Locator("[data-testid=settlement-kinds] tr", new() { HasText = "见点奖" })).ToHaveCountAsync(1);
             await Expect(second.Locator("[data-testid=kinds-total]")).ToHaveTextAsync("¥1,360.00");
             await second.ClickAsync("[data-testid=entries-A]");
-            await Expect(second.Locator("[data-testid=settled-entries] tr.mud-table-row").First).ToContainTextAsync("o");
+            await Expect(second.Locator("[data-testid=settled-entries] tbody tr.mud-table-row").First).ToContainTextAsync("o");
             await second.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "settlements.png"), FullPage = true });
         });
     }
