@@ -15,7 +15,10 @@ namespace LianDong.Console.Features.Payouts;
 /// </summary>
 public partial class PayoutBatchPage
 {
-    [Parameter] public long BatchId { get; set; }
+    /// <summary>The batch's id from the URL; not a number shows "no data" (the route takes any text, so every role gets its own answer, not a 404).</summary>
+    [Parameter] public string Batch { get; set; } = "";
+
+    private long BatchId => long.TryParse(Batch, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : 0;
 
     [Inject] private PayoutPageService Payouts { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
