@@ -127,6 +127,19 @@ public class FinanceTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
             await Expect(page.Locator("[data-testid=orders] .ld-empty")).ToContainTextAsync("暂无数据");
             await page.GoBackAsync();
             await Expect(rows).ToHaveCountAsync(7);
+            await Expect(page.Locator("#order-pack")).ToHaveValueAsync(""); // the field follows the URL back
+
+            // Payables for the days typed in, with a total row.
+            var day = PlatformTime.LocalDate(DateTimeOffset.UtcNow).AddDays(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            await page.FillAsync("#order-from", day);
+            await page.PressAsync("#order-from", "Tab");
+            await page.FillAsync("#order-to", day);
+            await page.PressAsync("#order-to", "Tab");
+            await page.ClickAsync("[data-testid=payables-compute]");
+            var payables = page.Locator("[data-testid=payables]");
+            await Expect(payables.Locator("tbody tr", new() { HasText = "GP499" })).ToContainTextAsync("¥1,253.00");
+            await Expect(payables.Locator("tfoot")).ToContainTextAsync("合计");
+            await Expect(payables.Locator("tfoot")).ToContainTextAsync("¥1,253.00");
             await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "orders.png"), FullPage = true });
 
             // The same link in English shows the same view in English only.
