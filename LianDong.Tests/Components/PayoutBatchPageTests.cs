@@ -69,6 +69,8 @@ public class PayoutBatchPageTests : MudTestContext, IAsyncLifetime
         var (dialogs, toasts, page) = await RenderAsync(exported: true);
         var line = (await host.Get<PayoutService>().GetLinesAsync(batch.Id))[0];
         var failed = page.WaitForElement($"[data-testid=failed-{line.Reference}]");
+        Assert.DoesNotMatch(@"\p{IsCJKUnifiedIdeographs}", page.Markup); // one language at a time: no Chinese label left in English
+        Assert.Contains("Exported", page.Find("[data-testid=batch-title]").TextContent);
 
         failed.Click();
         var confirm = dialogs.WaitForElement(".mud-dialog");
