@@ -170,6 +170,8 @@ public class FormFuzzTests : BunitContext, IAsyncLifetime
                 foreach (var (id, ok) in new[] { ("account-name", "王小明"), ("account-bank", "中国银行"), ("account-no", "6216610000001234") })
                     provider.Find($"#{id}").Change(id == field ? v : ok);
                 provider.Find("#save-account").Click();
+                try { provider.WaitForState(() => FieldError(provider.Find($"#{field}")), TimeSpan.FromSeconds(5)); }
+                catch (Bunit.Extensions.WaitForHelpers.WaitForFailedException) { } // judged just below
                 if (!FieldError(provider.Find($"#{field}")))
                     failures.Add($"payout-account.{field} = {Show(v)}: no message under the field; {string.Join(" | ", provider.FindAll(".mud-input-error, .mud-alert").Select(e => e.TextContent.Trim()))}");
                 if (DatabaseFingerprint.Of(database.FilePath) != before) failures.Add($"payout-account.{field} = {Show(v)}: changed the database");
@@ -200,7 +202,12 @@ public class FormFuzzTests : BunitContext, IAsyncLifetime
                      ("#grantReason", new[] { "", " ", new string('r', 1001) }.AsEnumerable()),
                  })
             foreach (var v in values)
-                Try(cases, failures, "grant", grant, field, v, () => Render<SupportFundPage>(), c => c.Find("[data-testid=grant-review]").Click(),
+                Try(cases, failures, "grant", grant, field, v, () => Render<SupportFundPage>(), c =>
+                    {
+                        c.Find("[data-testid=grant-review]").Click();
+                        // The review reads the database: wait for its answer (a message under a field) before judging.
+                        c.WaitForState(() => c.FindAll(".mud-input-helper-text.mud-input-error").Count > 0, TimeSpan.FromSeconds(10));
+                    },
                     (c, f) => FieldError(c.Find(f)) || FieldError(c.Find("#grantAmount"))); // or the amount: the fund is empty
 
         // 渠道任务 Channel-task filter: hostile partner ids list nothing and change nothing.
