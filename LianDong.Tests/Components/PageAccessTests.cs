@@ -30,7 +30,7 @@ public class PageAccessTests
     {
         var shared = new[] { "/account/login", "/account/access-denied", "/error", "/not-found", "/account/password" };
         // Detail pages below a menu entry carry the entry's roles.
-        var details = new[] { "/members/{ExternalId}" };
+        var details = new[] { "/members/{ExternalId}", "/payouts/{Batch}", "/settlements/{Day}" };
         foreach (var (route, page) in Pages)
         {
             if (NavCatalog.Entries.Any(e => e.Path == route)) continue;

@@ -14,7 +14,7 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
         var page = await Fx.NewPageAsync();
         await page.GotoAsync("/account/login");
         await BrowserFixture.SubmitLoginAsync(page, Fx.Console.AdminEmail, Fx.Console.AdminPassword);
-        await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
+        await Expect(page.Locator("h1")).ToContainTextAsync("概览");
         return page;
     }
 
@@ -118,28 +118,33 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
         var page = await SignedInAsync();
         await Fx.ScenarioAsync(page, "support-fund-grant", async () =>
         {
-            await OpenAsync(page, "/support-fund", "Support fund");
+            await OpenAsync(page, "/support-fund", "帮扶基金");
             var balance = page.Locator(".ld-fund-balance");
             var before = await balance.TextContentAsync();
-            Assert.Matches(@"^¥\d+\.\d\d$", before);
+            Assert.Matches(@"^-?¥[\d,]+\.\d\d$", before);
 
-            await page.Locator("input[name=grantMember]").FillAsync("G");
-            await page.Locator("input[name=grantAmount]").FillAsync("abc");
-            await page.Locator("input[name=grantReason]").FillAsync("帮扶 hardship");
-            await page.GetByRole(AriaRole.Button, new() { Name = "下一步 Review" }).ClickAsync();
-            await Expect(page.Locator(".ld-field-error[data-field=Amount]")).ToContainTextAsync("Enter an amount in yuan");
+            // A wrong amount is named under its field, in Chinese; nothing is asked yet.
+            await page.FillAsync("#grantMember", "G");
+            await page.FillAsync("#grantAmount", "abc");
+            await page.FillAsync("#grantReason", "帮扶 hardship");
+            await page.ClickAsync("[data-testid=grant-review]");
+            await Expect(page.Locator(".ld-grant-amount .mud-input-helper-text.mud-input-error")).ToContainTextAsync("请输入金额（元）");
+            await Expect(page.Locator("[data-testid=confirm-dialog]")).ToHaveCountAsync(0);
 
-            await page.Locator("input[name=grantAmount]").FillAsync("10.00");
-            await page.GetByRole(AriaRole.Button, new() { Name = "下一步 Review" }).ClickAsync();
-            await Expect(page.Locator(".ld-grant-confirm")).ToContainTextAsync("赵敏 (G)");
-            await Expect(page.Locator(".ld-grant-confirm")).ToContainTextAsync("¥10.00");
+            // Right: the confirmation names the member and the amount before anything is posted.
+            await page.FillAsync("#grantAmount", "10.00");
+            await page.ClickAsync("[data-testid=grant-review]");
+            var confirm = page.Locator(".mud-dialog-container", new() { Has = page.Locator("[data-testid=confirm-dialog]") });
+            await Expect(confirm).ToContainTextAsync("赵敏 (G)");
+            await Expect(confirm).ToContainTextAsync("¥10.00");
             await Expect(balance).ToHaveTextAsync(before!); // nothing posted yet
             await ShotAsync(page, "support-fund-confirm");
-            await page.GetByRole(AriaRole.Button, new() { Name = "确认发放 Confirm grant" }).ClickAsync();
+            await confirm.Locator("[data-testid=confirm-ok]").ClickAsync();
 
-            var expected = LianDong.Domain.Money.FromFen(LianDong.Console.Features.Shared.Display.ParseYuan(before)!.Value - 1000).ToString();
+            var expected = LianDong.Console.Features.Shared.Display.Yuan(LianDong.Console.Features.Shared.Display.ParseYuan(before)!.Value - 1000);
             await Expect(balance).ToHaveTextAsync(expected);
-            await Expect(page.Locator(".rz-data-row", new() { HasText = "帮扶 hardship" })).ToContainTextAsync("-¥10.00");
+            await Expect(page.Locator(".mud-snackbar", new() { HasText = "已向 赵敏 (G) 发放 ¥10.00" })).ToHaveCountAsync(1);
+            await Expect(page.Locator("[data-testid=fund-movements] tr", new() { HasText = "帮扶 hardship" })).ToContainTextAsync("-¥10.00");
             await ShotAsync(page, "support-fund");
         });
     }

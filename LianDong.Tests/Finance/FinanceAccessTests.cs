@@ -27,7 +27,7 @@ public class MerchantScopeTests
     {
         var user = new TestCurrentUser();
         var settings = new LianDongSettings([], $"Data Source={h.DbPath}", new JobsSettings(false, default), new DemoSettings(false, 0), new ApiSettings(1, 1));
-        return (new GiftPackService(h.Db, h.Packs, user, new PackImageStore(h.Db, settings, h.Clock)), new OrderService(h.Get<MerchantReportService>(), user), user);
+        return (new GiftPackService(h.Db, h.Packs, user, new PackImageStore(h.Db, settings, h.Clock)), new OrderService(h.Get<MerchantReportService>(), user, h.Db), user);
     }
 
     private static void SignInMerchant(TestCurrentUser user, long merchantId) =>
@@ -59,6 +59,9 @@ public class MerchantScopeTests
         Assert.Equal(other, (await packs.GetAsync("X1"))!.MerchantId);
         Assert.Empty(await orders.ListAsync(new OrderFilter(h.MerchantId)));           // asking for M1 by id still gives M2's
         Assert.Equal(0, (await orders.TotalsAsync(new OrderFilter(h.MerchantId))).Orders);
+        var (otherPage, otherTotals) = await orders.PageAsync(new OrderFilter(h.MerchantId), OrderService.SortPrice, true, 0, 25); // the grid's query too
+        Assert.Empty(otherPage);
+        Assert.Equal(0, otherTotals.Orders);
         Assert.Empty(await orders.PayablesAsync(h.MerchantId, new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 31)));
         Assert.True((await h.Packs.CheckAsync("GP499")).Count == 0);
         await using (var db = await h.Db.CreateDbContextAsync())
@@ -68,6 +71,8 @@ public class MerchantScopeTests
         Assert.Equal(["GP499"], (await packs.ListAsync()).Select(p => p.Code));
         Assert.Null(await packs.GetAsync("X1"));
         Assert.Equal(7, (await orders.ListAsync(new OrderFilter(other))).Count);
+        var (ownPage, ownTotals) = await orders.PageAsync(new OrderFilter(other), OrderService.SortPaidAt, true, 5, 25);
+        Assert.Equal((2, 7), (ownPage.Count, ownTotals.Orders)); // the second page of 5, counted over all 7
     }
 
     [Fact]
@@ -102,10 +107,10 @@ public class MerchantScopeTests
         var (packs, _, user) = Services(h);
         user.SignIn("fin@test", AppRoles.Finance);
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => packs.ListAsync());
-        var payouts = new PayoutPageService(h.Get<PayoutService>(), h.Get<PayoutAccountService>(), user);
+        var payouts = new PayoutPageService(h.Get<PayoutService>(), h.Get<PayoutAccountService>(), user, h.Db);
         SignInMerchant(user, h.MerchantId);
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => payouts.PreviewAsync());
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => payouts.ListAsync());
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => payouts.BatchesPageAsync(0, 25));
     }
 }
 

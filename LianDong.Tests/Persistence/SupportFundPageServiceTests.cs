@@ -1,4 +1,6 @@
+using System.Globalization;
 using LianDong.Console.Features.SupportFund;
+using LianDong.Console.Localization;
 using LianDong.Domain.Identity;
 using LianDong.Tests.Support;
 
@@ -8,8 +10,9 @@ namespace LianDong.Tests.Persistence;
 public class SupportFundPageServiceTests
 {
     [Fact]
-    public async Task Review_names_each_wrong_field_and_posts_nothing()
+    public async Task Review_names_each_wrong_field_in_the_users_language_and_posts_nothing()
     {
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(UiCulture.Chinese);
         await using var h = new ServiceHarness();
         await h.InitializeAsync();
         h.CurrentUser.SignIn("admin@test", AppRoles.PlatformAdmin);
@@ -20,8 +23,12 @@ public class SupportFundPageServiceTests
         Assert.False(empty.Ok);
 
         var unknown = await fund.CheckAsync(new GrantRequest("g1", "nobody", "1.00", "help"));
-        Assert.Contains("nobody", unknown.Errors["MemberId"]);
-        Assert.Contains("The fund holds ¥0.00, ¥1.00 short", unknown.Errors["Amount"]);
+        Assert.Equal("没有会员“nobody”", unknown.Errors["MemberId"]); // in the user's language, Chinese by default
+        Assert.Equal("基金余额不足：余额 ¥0.00，还差 ¥1.00", unknown.Errors["Amount"]);
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(UiCulture.English);
+        var english = await fund.CheckAsync(new GrantRequest("g1", "nobody", "1.00", "help"));
+        Assert.Equal("No member \"nobody\"", english.Errors["MemberId"]);
+        Assert.Equal("The fund holds ¥0.00, ¥1.00 short", english.Errors["Amount"]);
 
         var outcome = await fund.GrantAsync(new GrantRequest("g1", "nobody", "1.00", "help"));
         Assert.False(outcome.Ok);

@@ -20,6 +20,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
 using Radzen;
 using Xunit.Abstractions;
 
@@ -60,6 +62,8 @@ public class FormFuzzTests : BunitContext, IAsyncLifetime
         Services.AddLianDongEngine();
         Services.AddScoped<ICurrentUser>(_ => user);
         Services.AddRadzenComponents();
+        Services.AddMudServices(); // the pages already on MudBlazor (payout account, support fund)
+        Services.AddLocalization();
         user.SignIn("admin@test.local", AppRoles.PlatformAdmin);
         AddAuthorization().SetAuthorized("admin@test.local").SetRoles(AppRoles.PlatformAdmin);
     }
@@ -98,7 +102,7 @@ public class FormFuzzTests : BunitContext, IAsyncLifetime
         cases.Add(new(form, field, value));
         var before = DatabaseFingerprint.Of(database.FilePath);
         var cut = render();
-        foreach (var (name, v) in valid) cut.Find($"[name='{name}']").Change(name == field ? value : v);
+        foreach (var (name, v) in valid) cut.Find(name.StartsWith('#') ? name : $"[name='{name}']").Change(name == field ? value : v);
         try { submit(cut); }
         catch (Exception e) { failures.Add($"{form}.{field} = {Show(value)}: threw {e.GetType().Name}: {e.Message}"); return; }
         if (!namesField(cut, field)) failures.Add($"{form}.{field} = {Show(value)}: no message for the field; shown: {string.Join(" | ", cut.FindAll(".validation-message, .rz-alert, .ld-field-error, .rz-messages-error").Select(e => e.TextContent.Trim()))}");
@@ -113,6 +117,10 @@ public class FormFuzzTests : BunitContext, IAsyncLifetime
         var texts = cut.FindAll(".validation-message, .rz-alert, .ld-field-error, .rz-messages-error").Select(e => e.TextContent).ToList();
         return texts.Any(t => words.Any(w => t.Contains(w, StringComparison.OrdinalIgnoreCase)));
     }
+
+    /// <summary>A MudBlazor field's own error text under <paramref name="input"/> (the message of that field, not of the form).</summary>
+    private static bool FieldError(IElement input) =>
+        input.Closest(".mud-input-control")?.QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim().Length > 0;
 
     [Fact]
     public void Hostile_values_in_the_console_forms_show_a_message_for_the_field_and_change_nothing()
@@ -145,7 +153,7 @@ public class FormFuzzTests : BunitContext, IAsyncLifetime
                 Try(cases, failures, "pack", pack, field, v, () => Render<PackDialog>(), c => c.Find("form").Submit(),
                     (c, f) => Names((IRenderedComponent<Microsoft.AspNetCore.Components.IComponent>)(object)c, f, f == "Cost" ? "cost" : f));
 
-        // 收款账户 Payout-account dialog (inputs by id).
+        // 收款账户 Payout-account dialog (a MudDialog: inputs by id, the refused field's message under it).
         foreach (var (field, values) in new[]
                  {
                      ("account-name", Hostile.Where(v => v.Trim().Length == 0 || v.Length > 100)),
@@ -156,13 +164,16 @@ public class FormFuzzTests : BunitContext, IAsyncLifetime
             {
                 cases.Add(new("payout-account", field, v));
                 var before = DatabaseFingerprint.Of(database.FilePath);
-                var cut = Render<PayoutAccountDialog>(p => p.Add(x => x.MemberExternalId, "u1"));
+                var provider = Render<MudDialogProvider>();
+                provider.InvokeAsync(() => Services.GetRequiredService<IDialogService>().ShowAsync<PayoutAccountDialog>("",
+                    new DialogParameters<PayoutAccountDialog> { { d => d.MemberExternalId, "u1" } }));
                 foreach (var (id, ok) in new[] { ("account-name", "王小明"), ("account-bank", "中国银行"), ("account-no", "6216610000001234") })
-                    cut.Find($"#{id}").Change(id == field ? v : ok);
-                cut.Find("#save-account").Click();
-                var word = field switch { "account-name" => "accountName", "account-bank" => "bankName", _ => "accountNo" };
-                if (!Names((IRenderedComponent<Microsoft.AspNetCore.Components.IComponent>)(object)cut, word))
-                    failures.Add($"payout-account.{field} = {Show(v)}: no message; {string.Join(" | ", cut.FindAll(".rz-alert").Select(e => e.TextContent.Trim()))}");
+                    provider.Find($"#{id}").Change(id == field ? v : ok);
+                provider.Find("#save-account").Click();
+                try { provider.WaitForState(() => FieldError(provider.Find($"#{field}")), TimeSpan.FromSeconds(5)); }
+                catch (Bunit.Extensions.WaitForHelpers.WaitForFailedException) { } // judged just below
+                if (!FieldError(provider.Find($"#{field}")))
+                    failures.Add($"payout-account.{field} = {Show(v)}: no message under the field; {string.Join(" | ", provider.FindAll(".mud-input-error, .mud-alert").Select(e => e.TextContent.Trim()))}");
                 if (DatabaseFingerprint.Of(database.FilePath) != before) failures.Add($"payout-account.{field} = {Show(v)}: changed the database");
             }
 
@@ -183,23 +194,21 @@ public class FormFuzzTests : BunitContext, IAsyncLifetime
                     (c, f) => Names((IRenderedComponent<Microsoft.AspNetCore.Components.IComponent>)(object)c, f, f == "DisplayName" ? "name" : f, f == "Email" ? "Username" /* Identity's word for the sign-in e-mail */ : f));
 
         // 帮扶基金 Support-fund grant (review step: the fund is empty, so every amount is refused too; hostile members and reasons name their field).
-        var grant = new Dictionary<string, string> { ["grantMember"] = "u1", ["grantAmount"] = "10.00", ["grantReason"] = "help" };
+        var grant = new Dictionary<string, string> { ["#grantMember"] = "u1", ["#grantAmount"] = "10.00", ["#grantReason"] = "help" };
         foreach (var (field, values) in new[]
                  {
-                     ("grantMember", Hostile.Concat(["nobody", "U1", "ｕ1"])),
-                     ("grantAmount", Hostile.Concat(["0", "-1", "0.001", "１０", "1e3", "99999999999999999999", "NaN"])),
-                     ("grantReason", new[] { "", " ", new string('r', 1001) }.AsEnumerable()),
+                     ("#grantMember", Hostile.Concat(["nobody", "U1", "ｕ1"])),
+                     ("#grantAmount", Hostile.Concat(["0", "-1", "0.001", "１０", "1e3", "99999999999999999999", "NaN"])),
+                     ("#grantReason", new[] { "", " ", new string('r', 1001) }.AsEnumerable()),
                  })
             foreach (var v in values)
                 Try(cases, failures, "grant", grant, field, v, () => Render<SupportFundPage>(), c =>
                     {
-                        c.FindAll("button").First(b => b.TextContent.Contains("Review")).Click();
-                        // If the check let it through, confirming must still refuse (the fund is empty).
-                        var confirm = c.FindAll("button").FirstOrDefault(b => b.TextContent.Contains("Confirm grant"));
-                        confirm?.Click();
+                        c.Find("[data-testid=grant-review]").Click();
+                        // The review reads the database: wait for its answer (a message under a field) before judging.
+                        c.WaitForState(() => c.FindAll(".mud-input-helper-text.mud-input-error").Count > 0, TimeSpan.FromSeconds(10));
                     },
-                    (c, f) => c.FindAll(".ld-field-error").Any(e => e.GetAttribute("data-field") == f switch { "grantMember" => "MemberId", "grantAmount" => "Amount", _ => "Reason" })
-                              || Names((IRenderedComponent<Microsoft.AspNetCore.Components.IComponent>)(object)c, "fund", "基金"));
+                    (c, f) => FieldError(c.Find(f)) || FieldError(c.Find("#grantAmount"))); // or the amount: the fund is empty
 
         // 渠道任务 Channel-task filter: hostile partner ids list nothing and change nothing.
         foreach (var v in Hostile)

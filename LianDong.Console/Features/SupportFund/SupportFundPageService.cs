@@ -36,37 +36,40 @@ public sealed class SupportFundPageService(IDbContextFactory<LianDongDbContext> 
         return new FundTotals(sums.Sum(s => s.Sum), Of(FundMovementKind.Forfeit), -Of(FundMovementKind.RefundTakeBack), -Of(FundMovementKind.Grant));
     }
 
-    public async Task<IReadOnlyList<FundMovementRow>> MovementsAsync(long beforeId = long.MaxValue, int take = 50, CancellationToken ct = default)
+    /// <summary>One page of movements, newest first (by id, the primary key), and how many there are.</summary>
+    public async Task<(IReadOnlyList<FundMovementRow> Rows, int Total)> MovementsPageAsync(int skip, int take, CancellationToken ct = default)
     {
         await current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Finance);
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return await db.SupportFundMovements.AsNoTracking().Where(m => m.Id < beforeId).OrderByDescending(m => m.Id).Take(take)
+        var total = await db.SupportFundMovements.CountAsync(ct);
+        var rows = await db.SupportFundMovements.AsNoTracking().OrderByDescending(m => m.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 100))
             .Select(m => new FundMovementRow(m.Id, m.Kind, m.AmountFen, db.Members.Where(x => x.Id == m.MemberId).Select(x => x.ExternalId).FirstOrDefault(),
                 m.Reason, m.At, m.Actor)).ToListAsync(ct);
+        return (rows, total);
     }
 
-    /// <summary>Step one: checks the request; nothing is posted.</summary>
+    /// <summary>Step one: checks the request; nothing is posted. The messages are in the user's language, one per wrong field.</summary>
     public async Task<GrantCheck> CheckAsync(GrantRequest request, CancellationToken ct = default)
     {
         await current.RequireAdminAsync();
         var errors = new Dictionary<string, string>();
         var amount = Display.ParseYuan(request.Amount);
-        if (amount is null) errors["Amount"] = "金额须为元，最多两位小数 Enter an amount in yuan, e.g. 12.50";
-        else if (amount <= 0) errors["Amount"] = "金额须大于0 The amount must be more than ¥0.00";
-        if (string.IsNullOrWhiteSpace(request.Reason)) errors["Reason"] = "请填写原因 A grant needs a reason";
+        if (amount is null) errors["Amount"] = SupportFundText.Get("Error.AmountFormat");
+        else if (amount <= 0) errors["Amount"] = SupportFundText.Get("Error.AmountPositive");
+        if (string.IsNullOrWhiteSpace(request.Reason)) errors["Reason"] = SupportFundText.Get("Error.ReasonRequired");
         var label = "";
-        if (string.IsNullOrWhiteSpace(request.MemberId)) errors["MemberId"] = "请填写会员号 Enter the member id";
+        if (string.IsNullOrWhiteSpace(request.MemberId)) errors["MemberId"] = SupportFundText.Get("Error.MemberRequired");
         else
         {
             await using var db = await dbs.CreateDbContextAsync(ct);
             var m = await db.Members.AsNoTracking().Where(x => x.ExternalId == request.MemberId.Trim()).Select(x => new { x.ExternalId, x.Name }).FirstOrDefaultAsync(ct);
-            if (m is null) errors["MemberId"] = $"没有会员 No member \"{request.MemberId.Trim()}\"";
+            if (m is null) errors["MemberId"] = SupportFundText.Format("Error.MemberUnknown", request.MemberId.Trim());
             else label = string.IsNullOrEmpty(m.Name) ? m.ExternalId : $"{m.Name} ({m.ExternalId})";
         }
         if (amount is > 0 && !errors.ContainsKey("Amount"))
         {
             var balance = await fund.GetBalanceFenAsync(ct);
-            if (amount > balance) errors["Amount"] = $"基金余额不足 The fund holds {Money.FromFen(balance)}, {Money.FromFen(amount.Value - balance)} short";
+            if (amount > balance) errors["Amount"] = SupportFundText.Format("Error.FundShort", Money.FromFen(balance), Money.FromFen(amount.Value - balance));
         }
         return new GrantCheck(amount ?? 0, label, errors);
     }
@@ -82,9 +85,10 @@ public sealed class SupportFundPageService(IDbContextFactory<LianDongDbContext> 
             await fund.GrantAsync(request.GrantId, request.MemberId!.Trim(), check.AmountFen, request.Reason!.Trim(), actor, ct);
             return Shared.Outcome.Success;
         }
-        catch (EngineException e)
+        catch (EngineException)
         {
-            return Shared.Outcome.Fail(e.Message);
+            // Checked a moment ago, so a race (the fund spent meanwhile, the same grant id reused): the refusal is the domain's, in English.
+            return Shared.Outcome.Fail(SupportFundText.Get("Error.Refused"));
         }
     }
 }
