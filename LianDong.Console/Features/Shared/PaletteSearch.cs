@@ -54,7 +54,7 @@ public sealed class PaletteSearch(IDbContextFactory<LianDongDbContext> dbFactory
         }
         if ((user.IsInRole(AppRoles.PlatformAdmin) || user.IsInRole(AppRoles.Finance))
             && BatchId(q) is { } batchId && await db.PayoutBatches.AsNoTracking().AnyAsync(b => b.Id == batchId, ct))
-            hits.Add(new PaletteHit(UiText.Get("Palette.Batch"), PayoutBatch.ReferenceOf(batchId), "payouts?batch=" + batchId));
+            hits.Add(new PaletteHit(UiText.Get("Palette.Batch"), PayoutBatch.ReferenceOf(batchId), "payouts/" + batchId));
         return hits;
     }
 
