@@ -75,7 +75,9 @@ public sealed record UserSaveResult(IReadOnlyDictionary<string, string> Errors)
     public static UserSaveResult Of(IdentityResult result)
     {
         var errors = new Dictionary<string, string>();
-        foreach (var e in result.Errors)
+        // The user name is the email: a duplicate email is also a duplicate user name, said once.
+        var duplicateEmail = result.Errors.Any(e => e.Code == "DuplicateEmail");
+        foreach (var e in result.Errors.Where(e => !(duplicateEmail && e.Code == "DuplicateUserName")))
         {
             var field = e.Code.StartsWith("Password", StringComparison.Ordinal) ? UserField.Password
                 : e.Code is "DuplicateEmail" or "DuplicateUserName" or "InvalidEmail" or "InvalidUserName" ? UserField.Email
