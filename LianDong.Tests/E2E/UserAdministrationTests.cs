@@ -43,7 +43,7 @@ public class UserAdministrationTests(BrowserFixture fx) : IClassFixture<BrowserF
             await dialog.GetByTestId("user-name").FillAsync("店长");
             await Expect(dialog.GetByTestId("user-password")).Not.ToHaveValueAsync("");
             await dialog.Locator("input[data-role=Merchant]").ClickAsync();
-            await dialog.Locator("[data-field=Merchant] .mud-select").ClickAsync();
+            await dialog.Locator("[data-field=Merchant] .mud-input-control.mud-select").ClickAsync();
             await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = code }).ClickAsync();
             await Expect(dialog.Locator("[data-field=Merchant] input").First).ToHaveValueAsync(new Regex(code));
             await dialog.GetByTestId("user-save").ClickAsync();
