@@ -78,8 +78,17 @@ public class UserAdministrationTests(BrowserFixture fx) : IClassFixture<BrowserF
             await page.GetByTestId("audit-who").FillAsync(fx.Console.AdminEmail.ToUpperInvariant());
             await page.GetByTestId("audit-who").PressAsync("Enter");
             await Expect(page).ToHaveURLAsync(new Regex("who="));
+            await Expect(rows.Filter(new() { HasText = "system:first-run" })).ToHaveCountAsync(0);
             await Expect(rows.Filter(new() { HasText = "锁定用户" }).Filter(new() { HasText = email })).ToHaveCountAsync(1);
             await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "audit.png") });
+
+            // At 1280×800 the filter bar is one row inside the grid.
+            await page.SetViewportSizeAsync(1280, 800);
+            var filters = page.GetByTestId("audit-filters");
+            Assert.True(await filters.EvaluateAsync<bool>(
+                "f => [...f.children].every(c => c.getBoundingClientRect().top < f.children[0].getBoundingClientRect().bottom && c.getBoundingClientRect().right <= f.getBoundingClientRect().right + 1)"),
+                "the audit filter bar wraps or overflows at 1280px");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "audit-1280.png") });
         });
     }
 }
