@@ -116,3 +116,39 @@ public partial class AdminPagesLanguageTests : MudTestContext
         Assert.DoesNotMatch(Chinese(), markup);
     }
 }
+
+/// <summary>The new-key form: a refused name is said under the name, in the user's language; a made key is shown once.</summary>
+public class ApiKeyDialogTests : MudTestContext
+{
+    public ApiKeyDialogTests()
+    {
+        _ = Database;
+        var admin = new TestCurrentUser();
+        admin.SignIn("root@test.liandong.local", AppRoles.PlatformAdmin);
+        Services.AddLogging();
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<ApiKeyStore>();
+        Services.AddScoped<ApiKeyService>();
+        Services.AddSingleton<ICurrentUser>(admin);
+    }
+
+    [Theory]
+    [InlineData(UiCulture.Chinese, "名称需要 1–100 个字符", "密钥只显示这一次")]
+    [InlineData(UiCulture.English, "A name has 1–100 characters", "The key is shown only this once")]
+    public async Task An_empty_name_is_refused_under_the_name_and_a_made_key_is_shown_once_with_a_copy_button(string culture, string refused, string once)
+    {
+        UseCulture(culture);
+        var provider = Render<MudDialogProvider>();
+        Render<MudPopoverProvider>();
+        await provider.InvokeAsync(() => Services.GetRequiredService<IDialogService>().ShowAsync<ApiKeyDialog>("new"));
+        provider.WaitForElement("button[data-testid=api-key-create]").Click();
+        provider.WaitForAssertion(() => Assert.Contains(refused, provider.Markup));
+        Assert.Empty(provider.FindAll("[data-testid=new-api-key]"));
+
+        provider.Find("input[data-testid=api-key-name]").Input("storefront");
+        provider.Find("button[data-testid=api-key-create]").Click();
+        provider.WaitForAssertion(() => Assert.StartsWith("ld_", provider.Find("[data-testid=new-api-key]").TextContent));
+        Assert.Contains(once, provider.Markup);
+        Assert.NotNull(provider.Find("button[data-testid=copy-secret]"));
+    }
+}
