@@ -56,6 +56,28 @@ public class UserAdministrationTests(BrowserFixture fx) : IClassFixture<BrowserF
             // The whole email is shown, not cut off.
             Assert.True(await row.Locator("td").First.EvaluateAsync<bool>("td => td.scrollWidth <= td.clientWidth"));
 
+            // A role change asks first, stating the old and new roles.
+            await row.GetByTestId("user-edit").ClickAsync();
+            await dialog.Locator("input[data-role=Finance]").ClickAsync();
+            await dialog.GetByTestId("user-save").ClickAsync();
+            var confirm = page.Locator(".mud-dialog", new() { HasText = "更改角色" });
+            await Expect(confirm).ToContainTextAsync("原角色");
+            await Expect(confirm).ToContainTextAsync("商户、财务");
+            await confirm.GetByTestId("confirm-ok").ClickAsync();
+            await Expect(dialog).ToHaveCountAsync(0);
+            await Expect(page.Locator(".mud-snackbar", new() { HasText = "已保存" })).ToContainTextAsync(email);
+            await Expect(row).ToContainTextAsync("商户、财务");
+
+            // The search is kept in the URL: a reload shows the same rows.
+            await page.GetByTestId("user-search").FillAsync("owner-");
+            await page.GetByTestId("user-search").PressAsync("Enter");
+            await Expect(page).ToHaveURLAsync(new Regex("q=owner-"));
+            await page.ReloadAsync();
+            await BrowserFixture.WaitForCircuitAsync(page);
+            await Expect(page.GetByTestId("user-search")).ToHaveValueAsync("owner-");
+            await Expect(page.Locator(".mud-table-body tr", new() { HasText = fx.Console.AdminEmail })).ToHaveCountAsync(0);
+            await Expect(row).ToHaveCountAsync(1);
+
             // Locking asks first; cancelling leaves the user as it was.
             await row.GetByTestId("user-lock").ClickAsync();
             await Expect(dialog).ToContainTextAsync(email);
