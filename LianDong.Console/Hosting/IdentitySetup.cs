@@ -1,3 +1,4 @@
+using LianDong.Console.Features.Users;
 using LianDong.Console.Security;
 using LianDong.Domain.Persistence;
 using Microsoft.AspNetCore.Identity;
@@ -62,6 +63,8 @@ public static class IdentitySetup
             .AddEntityFrameworkStores<LianDongDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
+            // Password and duplicate-user messages in the user's language.
+            .AddErrorDescriber<LocalizedIdentityErrorDescriber>()
             .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>();
 
         // Cookies are checked against the user's security stamp on every request (not every 30 minutes), so a sign-out,

@@ -58,7 +58,7 @@ public class AccountTests : IDisposable
     }
 
     [Fact]
-    public async Task A_weak_new_password_is_refused_with_the_policy()
+    public async Task A_weak_new_password_is_refused_with_the_policy_in_the_users_language()
     {
         var email = TestSecrets.NewEmail("fin");
         var old = await factory.CreateUserAsync(email, AppRoles.Finance);

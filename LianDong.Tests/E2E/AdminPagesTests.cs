@@ -100,14 +100,20 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
             await Expect(page.Locator("button.ld-withdraw")).ToHaveCountAsync(0);
             await ShotAsync(page, "rules-withdrawn");
 
-            await OpenAsync(page, "/audit", "Audit log");
-            await Expect(page.Locator(".rz-data-row", new() { HasText = "ruleset.publish" }).Filter(new() { HasText = "ruleset:v2" }))
+            await OpenAsync(page, "/audit", "审计日志");
+            var auditRows = page.Locator(".mud-table-body tr");
+            await Expect(auditRows.Filter(new() { HasText = "发布规则版本" }).Filter(new() { HasText = "ruleset:v2" }))
                 .ToContainTextAsync(Fx.Console.AdminEmail);
-            await Expect(page.Locator(".rz-data-row", new() { HasText = "ruleset.withdraw" }).Filter(new() { HasText = "ruleset:v2" }))
+            await Expect(auditRows.Filter(new() { HasText = "撤回规则版本" }).Filter(new() { HasText = "ruleset:v2" }))
                 .ToContainTextAsync(Fx.Console.AdminEmail);
-            await page.Locator("input[name=subject]").FillAsync("ruleset:");
-            await page.GetByRole(AriaRole.Button, new() { Name = "筛选 Filter" }).ClickAsync();
-            await Expect(page.Locator(".rz-data-row")).ToHaveCountAsync(3);
+            // Newest first: the withdrawal is above the publication.
+            await Expect(auditRows.First).ToContainTextAsync("撤回规则版本");
+            await page.GetByTestId("audit-subject").FillAsync("ruleset:");
+            await page.GetByTestId("audit-subject").PressAsync("Enter");
+            await Expect(auditRows).ToHaveCountAsync(3);
+            // Values are read as text: no JSON braces or \u escapes.
+            await Expect(page.Locator(".mud-table-body")).Not.ToContainTextAsync("{\"");
+            await Expect(page.Locator(".mud-table-body")).Not.ToContainTextAsync("\\u");
             await ShotAsync(page, "audit-filtered");
         });
     }
@@ -185,8 +191,8 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
             await Expect(page.Locator(".rz-data-row", new() { HasText = "已过期 Expired" }).First).ToContainTextAsync("G");
             await ShotAsync(page, "channel-tasks");
 
-            await OpenAsync(page, "/audit", "Audit log");
-            await Expect(page.Locator(".rz-data-row", new() { HasText = "member.appoint" })).ToContainTextAsync("member:I");
+            await OpenAsync(page, "/audit", "审计日志");
+            await Expect(page.Locator(".mud-table-body tr", new() { HasText = "任命合伙人" })).ToContainTextAsync("member:I");
             await ShotAsync(page, "audit-log");
         });
     }

@@ -1,5 +1,6 @@
 using LianDong.Console.Features.Merchants;
 using LianDong.Console.Features.Users;
+using LianDong.Console.Localization;
 using LianDong.Domain.Compliance;
 using LianDong.Domain.Identity;
 using LianDong.Domain.Persistence;
@@ -23,6 +24,12 @@ public class UserAdminServiceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await h.DisposeAsync();
 
+    /// <summary>Messages follow the current UI culture (the circuit's); these tests read them in English.</summary>
+    private static void UseEnglish() => Use(UiCulture.English);
+
+    private static void Use(string culture) =>
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo(culture);
+
     private async Task<long> MerchantAsync(string code)
     {
         Assert.True((await h.Get<MerchantService>().CreateAsync(new MerchantInput { Code = code, Name = code + " Ltd" })).Ok);
@@ -35,7 +42,8 @@ public class UserAdminServiceTests : IAsyncLifetime
         return await db.AuditLog.Where(a => a.Action == action).OrderBy(a => a.Id).ToListAsync();
     }
 
-    private async Task<UserRow> RowAsync(string email) => (await h.Get<UserAdminService>().LoadAsync()).Users.Single(u => u.Email == email);
+    private async Task<UserRow> RowAsync(string email) =>
+        (await h.Get<UserAdminService>().PageAsync(email, UserAdminService.SortEmail, false, 0, 25)).Rows.Single(u => u.Email == email);
 
     [Fact]
     public async Task Creating_a_merchant_user_binds_it_and_audits_who_and_what()
@@ -64,6 +72,7 @@ public class UserAdminServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_merchant_user_must_be_bound_and_other_roles_are_not()
     {
+        UseEnglish();
         var service = h.Get<UserAdminService>();
         var unbound = await service.CreateAsync(new UserInput { Email = "a@test.liandong.local", Password = TestSecrets.NewPassword(), Roles = [AppRoles.Merchant] });
         Assert.Contains("must be bound", unbound.Error);
@@ -79,14 +88,22 @@ public class UserAdminServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Weak_passwords_and_duplicate_emails_are_refused()
+    public async Task Weak_passwords_and_duplicate_emails_are_refused_under_their_field_in_the_users_language()
     {
         var service = h.Get<UserAdminService>();
+        UseEnglish();
         var weak = await service.CreateAsync(new UserInput { Email = "w@test.liandong.local", Password = "short", Roles = [AppRoles.Finance] });
         Assert.False(weak.Ok);
-        Assert.Contains("at least 12", weak.Error);
+        Assert.Contains("A password needs at least 12 characters", weak.Errors[UserField.Password]);
         Assert.True((await service.CreateAsync(new UserInput { Email = "d@test.liandong.local", Password = TestSecrets.NewPassword(), Roles = [AppRoles.Finance] })).Ok);
-        Assert.False((await service.CreateAsync(new UserInput { Email = "d@test.liandong.local", Password = TestSecrets.NewPassword(), Roles = [AppRoles.Finance] })).Ok);
+        var duplicate = await service.CreateAsync(new UserInput { Email = "d@test.liandong.local", Password = TestSecrets.NewPassword(), Roles = [AppRoles.Finance] });
+        Assert.Equal("The email d@test.liandong.local is already in use", duplicate.Errors[UserField.Email]);
+
+        Use(UiCulture.Chinese);
+        Assert.Equal("邮箱 d@test.liandong.local 已被使用",
+            (await service.CreateAsync(new UserInput { Email = "d@test.liandong.local", Password = TestSecrets.NewPassword(), Roles = [AppRoles.Finance] })).Errors[UserField.Email]);
+        Assert.Contains("密码至少需要 12 个字符",
+            (await service.CreateAsync(new UserInput { Email = "w@test.liandong.local", Password = "short", Roles = [AppRoles.Finance] })).Errors[UserField.Password]);
         Assert.Single(await AuditAsync(AuditActions.UserCreate));
     }
 
@@ -163,8 +180,9 @@ public class UserAdminServiceTests : IAsyncLifetime
     {
         await using (var scope = h.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<LianDong.Console.Hosting.FirstAdminSeeder>().EnsureAsync(default);
-        var admin = (await h.Get<UserAdminService>().LoadAsync()).Users.Single(u => u.Roles.Contains(AppRoles.PlatformAdmin));
-        Assert.Contains("last PlatformAdmin", (await h.Get<UserAdminService>().UpdateAsync(admin.Id, new UserInput { Roles = [AppRoles.Finance] })).Error);
+        UseEnglish();
+        var admin = (await h.Get<UserAdminService>().PageAsync(null, null, false, 0, 25)).Rows.Single(u => u.Roles.Contains(AppRoles.PlatformAdmin));
+        Assert.Contains("last platform admin", (await h.Get<UserAdminService>().UpdateAsync(admin.Id, new UserInput { Roles = [AppRoles.Finance] })).Error);
 
         h.CurrentUser.SignIn(admin.Email, AppRoles.PlatformAdmin);
         Assert.Contains("cannot lock your own", (await h.Get<UserAdminService>().SetLockedAsync(admin.Id, true)).Error);
@@ -174,7 +192,7 @@ public class UserAdminServiceTests : IAsyncLifetime
     public async Task Only_admins_may_manage_users()
     {
         h.CurrentUser.SignIn("fin@test.liandong.local", AppRoles.Finance);
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => h.Get<UserAdminService>().LoadAsync());
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => h.Get<UserAdminService>().PageAsync(null, null, false, 0, 25));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => h.Get<MerchantService>().CreateAsync(new MerchantInput { Code = "X", Name = "X" }));
     }
 }

@@ -1,7 +1,6 @@
 using LianDong.Console.Api;
 using LianDong.Console.Features.Shared;
 using LianDong.Console.Security;
-using LianDong.Domain.Engine;
 using LianDong.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,6 +8,12 @@ namespace LianDong.Console.Features.ApiKeys;
 
 /// <summary>A new key as the dialog shows it, once.</summary>
 public sealed record CreatedApiKey(ApiKeyRow Key, string Secret);
+
+/// <summary>Creating a key: the key, or the field that was refused ("name" or "merchant") and why, in the user's language.</summary>
+public sealed record ApiKeyCreateResult(CreatedApiKey? Created, string? Field = null, string? Error = null)
+{
+    public Outcome Outcome => Error is null ? Outcome.Success : Outcome.Fail(Error);
+}
 
 /// <summary>The API keys page: admins list, create (the key is shown once) and revoke storefront keys. Audited by the store.</summary>
 public sealed class ApiKeyService(ApiKeyStore store, ICurrentUser current, IDbContextFactory<LianDongDbContext> dbs)
@@ -27,27 +32,27 @@ public sealed class ApiKeyService(ApiKeyStore store, ICurrentUser current, IDbCo
         return await db.Merchants.AsNoTracking().OrderBy(m => m.Code).Select(m => m.Code).ToListAsync();
     }
 
-    public async Task<(Outcome Outcome, CreatedApiKey? Created)> CreateAsync(string? name, string? merchantCode)
+    public async Task<ApiKeyCreateResult> CreateAsync(string? name, string? merchantCode)
     {
         var actor = await current.RequireAdminAsync();
         try
         {
             var (key, secret) = await store.CreateAsync(name, merchantCode, actor);
-            return (Outcome.Success, new CreatedApiKey(key, secret));
+            return new ApiKeyCreateResult(new CreatedApiKey(key, secret));
         }
         catch (ApiKeyInputException e)
         {
-            return (Outcome.Fail(e.Message), null);
+            // The store's messages are the CLI's (both languages at once); the page says the same in the user's language.
+            var message = e.Field == "merchant" ? ApiKeysText.Format("Error.NoMerchant", merchantCode?.Trim())
+                : (name ?? "").Trim().Length is 0 or > 100 ? ApiKeysText.Get("Error.NameLength")
+                : ApiKeysText.Get("Error.NameInvisible");
+            return new ApiKeyCreateResult(null, e.Field, message);
         }
     }
 
     public async Task<Outcome> RevokeAsync(long id)
     {
         var actor = await current.RequireAdminAsync();
-        return await store.RevokeAsync(id, actor) ? Outcome.Success : Outcome.Fail("该密钥已吊销 The key is already revoked.");
+        return await store.RevokeAsync(id, actor) ? Outcome.Success : Outcome.Fail(ApiKeysText.Get("Error.AlreadyRevoked"));
     }
-
-    /// <summary>Platform local time for display.</summary>
-    public static string Show(DateTimeOffset? at) =>
-        at is { } t ? TimeZoneInfo.ConvertTime(t, PlatformTime.Zone).ToString("yyyy-MM-dd HH:mm") : "—";
 }
