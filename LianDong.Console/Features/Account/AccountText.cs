@@ -1,5 +1,5 @@
+using LianDong.Console.Localization;
 using System.Globalization;
-using System.Resources;
 
 namespace LianDong.Console.Features.Account;
 
@@ -7,14 +7,8 @@ namespace LianDong.Console.Features.Account;
 /// The sign-in and password pages' words (AccountText.resx, Chinese; AccountText.en.resx, English). The static properties
 /// serve the forms' validation attributes (ErrorMessageResourceType), which read them in the request's language.
 /// </summary>
-public sealed class AccountText
+public sealed class AccountText : FeatureText<AccountText>
 {
-    private static readonly ResourceManager Strings = new(typeof(AccountText).FullName!, typeof(AccountText).Assembly);
-
-    public static string Get(string key) => Strings.GetString(key, CultureInfo.CurrentUICulture) ?? key;
-
-    public static string Format(string key, params object?[] args) => string.Format(CultureInfo.CurrentUICulture, Get(key), args);
-
     public static string EmailRequired => Get("Login.EmailRequired");
     public static string EmailInvalid => Get("Login.EmailInvalid");
     public static string PasswordRequired => Get("Login.PasswordRequired");
