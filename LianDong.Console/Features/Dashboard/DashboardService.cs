@@ -1,4 +1,3 @@
-using LianDong.Console.Features.Shared;
 using LianDong.Console.Security;
 using LianDong.Domain.Engine;
 using LianDong.Domain.Identity;
@@ -21,7 +20,7 @@ public sealed record GrowthPoint(DateTime Date, int NewAgents, int NewPartners)
 {
     public string Day => Date.ToString("MM-dd");
 }
-public sealed record KindPoint(DateTime Date, string Kind, long AmountFen)
+public sealed record KindPoint(DateTime Date, EntryKind Kind, long AmountFen)
 {
     public string Day => Date.ToString("MM-dd");
 }
@@ -75,8 +74,19 @@ public sealed class DashboardRefresher(DashboardSnapshotStore store, ILogger<Das
     }
 }
 
-/// <summary>The dashboard page's service: the snapshot (computed now if there is none yet) and an explicit refresh.</summary>
-public sealed class DashboardService(DashboardSnapshotStore store, ICurrentUser current)
+/// <summary>Sales of one window: orders paid in it and their price (refunded later or not).</summary>
+public sealed record SalesWindow(long Orders, long SalesFen);
+
+/// <summary>A merchant's own figures: sales today / 7 / 30 local days, packs on, payables this month, refunds in 30 days.</summary>
+public sealed record MerchantFigures(string MerchantCode, string MerchantName, SalesWindow Today, SalesWindow Last7Days, SalesWindow Last30Days,
+    int PacksOn, int Packs, DateOnly MonthFrom, DateOnly MonthTo, long PayablesThisMonthFen, long Refunds, long RefundedFen);
+
+/// <summary>
+/// The dashboard page's service: the platform snapshot (computed now if there is none yet) and an explicit refresh for
+/// admins and finance; a merchant's own figures for a merchant user.
+/// </summary>
+public sealed class DashboardService(DashboardSnapshotStore store, ICurrentUser current, IDbContextFactory<LianDongDbContext> dbs,
+    MerchantReportService reports, TimeProvider time)
 {
     public async Task<DashboardSnapshot> LoadAsync(CancellationToken ct = default)
     {
@@ -88,6 +98,40 @@ public sealed class DashboardService(DashboardSnapshotStore store, ICurrentUser 
     {
         await current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Finance);
         return await store.RefreshAsync(ct);
+    }
+
+    /// <summary>
+    /// The signed-in merchant's figures (null for a merchant user bound to no merchant). Orders are read over the
+    /// (PackId, PaidAt) and (RefundedAt, …) indexes for the merchant's packs only; days are Asia/Shanghai days.
+    /// </summary>
+    public async Task<MerchantFigures?> MerchantAsync(CancellationToken ct = default)
+    {
+        await current.RequireRoleAsync(AppRoles.Merchant);
+        if ((await current.GetPrincipalAsync()).GetMerchantId() is not { } merchantId) return null;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var merchant = await db.Merchants.AsNoTracking().Where(m => m.Id == merchantId).Select(m => new { m.Code, m.Name }).FirstOrDefaultAsync(ct);
+        if (merchant is null) return null;
+        var packs = await db.GiftPacks.AsNoTracking().Where(p => p.MerchantId == merchantId).Select(p => new { p.Id, p.IsOn }).ToListAsync(ct);
+        var packIds = packs.Select(p => (long?)p.Id).ToList();
+
+        var today = PlatformTime.LocalDate(time.GetUtcNow());
+        DateTimeOffset StartOf(DateOnly day) => PlatformTime.EndOfLocalDay(day.AddDays(-1));
+        var (start1, start7, start30) = (StartOf(today), StartOf(today.AddDays(-6)), StartOf(today.AddDays(-29)));
+        var sold = await db.Orders.AsNoTracking().Where(o => o.Kind == OrderKind.Pack && packIds.Contains(o.PackId) && o.PaidAt >= start30)
+            .GroupBy(o => 1).Select(g => new
+            {
+                Orders1 = g.LongCount(o => o.PaidAt >= start1), Fen1 = g.Sum(o => o.PaidAt >= start1 ? o.PriceFen : 0),
+                Orders7 = g.LongCount(o => o.PaidAt >= start7), Fen7 = g.Sum(o => o.PaidAt >= start7 ? o.PriceFen : 0),
+                Orders30 = g.LongCount(), Fen30 = g.Sum(o => o.PriceFen),
+            }).FirstOrDefaultAsync(ct);
+        var refunds = await db.Orders.AsNoTracking().Where(o => o.RefundedAt >= start30 && o.Kind == OrderKind.Pack && packIds.Contains(o.PackId))
+            .GroupBy(o => 1).Select(g => new { Count = g.LongCount(), Fen = g.Sum(o => o.PriceFen) }).FirstOrDefaultAsync(ct);
+        var monthFrom = new DateOnly(today.Year, today.Month, 1);
+        var payables = (await reports.PayablesAsync(merchantId, monthFrom, today, ct)).Sum(r => r.PayableFen);
+
+        return new MerchantFigures(merchant.Code, merchant.Name,
+            new SalesWindow(sold?.Orders1 ?? 0, sold?.Fen1 ?? 0), new SalesWindow(sold?.Orders7 ?? 0, sold?.Fen7 ?? 0), new SalesWindow(sold?.Orders30 ?? 0, sold?.Fen30 ?? 0),
+            packs.Count(p => p.IsOn), packs.Count, monthFrom, today, payables, refunds?.Count ?? 0, refunds?.Fen ?? 0);
     }
 }
 
@@ -149,7 +193,7 @@ public sealed class DashboardFiguresQuery(IDbContextFactory<LianDongDbContext> d
             .GroupBy(t => (t.Key.PostingDate, t.Key.Kind)).ToDictionary(g => g.Key, g => g.Sum(t => t.Value.Fen));
         // One point per day and kind (0 where nothing was posted), so every series shares the same 30 categories.
         var rewardsByKind = RewardKinds.SelectMany(kind => Enumerable.Range(0, 30).Select(i => from.AddDays(i)).Select(d =>
-            new KindPoint(d.ToDateTime(TimeOnly.MinValue), Display.Kind(kind), byKind.GetValueOrDefault((d, kind))))).ToList();
+            new KindPoint(d.ToDateTime(TimeOnly.MinValue), kind, byKind.GetValueOrDefault((d, kind))))).ToList();
 
         var packRewards = ledger.Entries.Where(t => t.Key.Status != EntryStatus.Cancelled && PackRewardKinds.Contains(t.Key.Kind) && t.Key.PackId != null)
             .GroupBy(t => t.Key.PackId!.Value).ToDictionary(g => g.Key, g => g.Sum(t => t.Value.Fen));
