@@ -107,6 +107,6 @@ public class TeamNodeTests : MudTestContext
         UseCulture(UiCulture.English);
         slid = Render<TeamNode>(p => p.Add(x => x.Node, Node(6, slidTo: "王芳 (A)")));
         Assert.Equal("Slid to 王芳 (A)", slid.Find("[data-testid=slid-to]").TextContent);
-        Assert.Contains("Team 0 · 0 agents · 0 partners", slid.Markup);
+        Assert.Contains("Team 0 · Agents 0 · Partners 0", slid.Markup);
     }
 }
