@@ -147,7 +147,7 @@ public sealed class ExportService(IDbContextFactory<LianDongDbContext> dbs, Sett
         var member = await db.Members.AsNoTracking().Where(m => m.ExternalId == memberExternalId).Select(m => new { m.Id, m.Name }).FirstOrDefaultAsync(ct);
         if (member is null) return false;
         var label = string.IsNullOrEmpty(member.Name) ? memberExternalId : $"{member.Name} ({memberExternalId})";
-        var range = MembersText.Format("Ledger.Range", $"{from:yyyy-MM-dd}", $"{to:yyyy-MM-dd}");
+        var totals = MembersText.Format("Ledger.TotalLabel", label, $"{from:yyyy-MM-dd}", $"{to:yyyy-MM-dd}");
         var byStatus = new SortedDictionary<EntryStatus, (long Count, long Fen)>();
         using (var xlsx = new XlsxStreamWriter(output))
         {
@@ -164,11 +164,11 @@ public sealed class ExportService(IDbContextFactory<LianDongDbContext> dbs, Sett
                     var (count, fen) = byStatus.GetValueOrDefault(e.Status);
                     byStatus[e.Status] = (count + 1, fen + e.AmountFen);
                 }
-                sheet.WriteTotals($"{MembersText.Get("Ledger.Total")} — {MembersText.Format("Ledger.Member", label)}, {range}");
+                sheet.WriteTotals(totals);
             }
             using var statuses = xlsx.StartSheet(LedgerStatusSheet, LedgerStatusColumns);
             foreach (var (status, (count, fen)) in byStatus) statuses.WriteRow(Display.Status(status), count, fen);
-            statuses.WriteTotals($"{MembersText.Get("Ledger.Total")} — {MembersText.Format("Ledger.Member", label)}, {range}");
+            statuses.WriteTotals(totals);
         }
         await AuditAsync(actor, $"member:{memberExternalId}", $"ledger {from:yyyy-MM-dd}..{to:yyyy-MM-dd}", ct);
         return true;
