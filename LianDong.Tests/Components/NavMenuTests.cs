@@ -95,7 +95,7 @@ public class MainLayoutTests : MudTestContext
             layout.Find($"form[action='{AccountEndpoints.ThemePath.TrimStart('/')}']").QuerySelectorAll("button[name=theme]").Select(b => b.GetAttribute("value")));
         Assert.Equal("page body", layout.Find("#body").TextContent);
         Assert.Equal("链动", layout.Find(".ld-brand").TextContent);
-        Assert.Equal(5, layout.FindAll(".ld-nav .mud-nav-link-text").Count);
+        Assert.Equal(6, layout.FindAll(".ld-nav .mud-nav-link-text").Count); // finance: dashboard, members, settlements, payouts, support fund, audit
         Assert.Equal("true", layout.Find(".ld-main").GetAttribute("data-interactive"));
     }
 
