@@ -92,6 +92,15 @@ public class MemberPagesTests : MudTestContext
     }
 
     [Fact]
+    public void A_typed_member_id_can_be_opened_directly()
+    {
+        SignIn(AppRoles.PlatformAdmin);
+        var cut = List("?q=M0");
+        cut.WaitForAssertion(() => Assert.Equal("members/M0", cut.Find("[data-testid=members-open]").GetAttribute("href")));
+        Assert.Equal("按会员号打开", cut.Find("[data-testid=members-open]").TextContent.Trim());
+    }
+
+    [Fact]
     public void A_page_number_in_the_url_is_the_page_the_grid_and_its_pager_show()
     {
         SignIn(AppRoles.PlatformAdmin);
