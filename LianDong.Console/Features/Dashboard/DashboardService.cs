@@ -1,3 +1,4 @@
+using LianDong.Console.Features.Members;
 using LianDong.Console.Security;
 using LianDong.Domain.Engine;
 using LianDong.Domain.Identity;
@@ -136,9 +137,8 @@ public sealed class DashboardService(DashboardSnapshotStore store, ICurrentUser 
 }
 
 /// <summary>
-/// The dashboard's figures. Members by rank come from the roots' cached subtree counters (one index range over the
-/// roots, not a scan of a million members); new agents/partners from the last 30 days of rank changes, counted per
-/// local day in SQL over a covering index; money from <see cref="LedgerTotalsService"/>: the ledger totals the nightly
+/// The dashboard's figures. Members by rank come from the roots' cached subtree counters (<see cref="MemberCounts"/>);
+/// new agents/partners from the last 30 days of rank changes, counted per local day in SQL over a covering index; money from <see cref="LedgerTotalsService"/>: the ledger totals the nightly
 /// run keeps up to a watermark plus what was posted or moved since (issue 7: ≤ 500 ms at a million members). The
 /// figures equal those of a full scan of the ledger and the orders (tested).
 /// </summary>
@@ -154,15 +154,7 @@ public sealed class DashboardFiguresQuery(IDbContextFactory<LianDongDbContext> d
     public async Task<DashboardFigures> ComputeAsync(CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var roots = await db.Members.AsNoTracking().Where(m => m.ReferrerId == null)
-            .GroupBy(m => 1).Select(g => new
-            {
-                Count = g.Count(), Size = g.Sum(m => (long)m.TeamSize), Agents = g.Sum(m => (long)m.TeamAgents), Partners = g.Sum(m => (long)m.TeamPartners),
-                RootAgents = g.Count(m => m.Rank == MemberRank.Agent), RootPartners = g.Count(m => m.Rank == MemberRank.Partner),
-            }).FirstOrDefaultAsync(ct);
-        var total = (roots?.Count ?? 0) + (roots?.Size ?? 0);
-        var agents = (roots?.Agents ?? 0) + (roots?.RootAgents ?? 0);
-        var partners = (roots?.Partners ?? 0) + (roots?.RootPartners ?? 0);
+        var counts = await MemberCounts.ReadAsync(db, ct);
 
         var now = time.GetUtcNow();
         var today = PlatformTime.LocalDate(now);
@@ -203,7 +195,7 @@ public sealed class DashboardFiguresQuery(IDbContextFactory<LianDongDbContext> d
         var fund = await db.SupportFundMovements.SumAsync(m => m.AmountFen, ct);
         var lastRun = await db.NightlyRuns.AsNoTracking().OrderByDescending(r => r.BusinessDate).FirstOrDefaultAsync(ct);
 
-        return new DashboardFigures(total, agents, partners, Count(MemberRank.Agent), Count(MemberRank.Partner),
+        return new DashboardFigures(counts.All, counts.Agents, counts.Partners, Count(MemberRank.Agent), Count(MemberRank.Partner),
             PostedFen: Sum(k => RewardKinds.Contains(k.Kind)),
             SettledFen: Sum(k => k.Status is EntryStatus.Available or EntryStatus.Paid),
             PaidFen: Sum(k => k.Status == EntryStatus.Paid),

@@ -44,8 +44,8 @@ public sealed class MembersService(IDbContextFactory<LianDongDbContext> dbs, ICu
     private Task<string> RequireReaderAsync() => current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Finance);
 
     /// <summary>
-    /// One page of members and how many match. Rank alone is counted from the roots' subtree counters (one index range
-    /// over the roots, as the dashboard does), not by scanning a million members; a text (member id or name prefix, or an
+    /// One page of members and how many match. Rank alone is counted from the roots' subtree counters
+    /// (<see cref="MemberCounts"/>, as the dashboard does), not by scanning a million members; a text (member id or name prefix, or an
     /// exact phone) is counted over its index ranges.
     /// </summary>
     public async Task<(IReadOnlyList<MemberRow> Rows, long Total)> PageAsync(MemberRank? rank, string? text, string? sortBy, bool descending,
@@ -70,29 +70,8 @@ public sealed class MembersService(IDbContextFactory<LianDongDbContext> dbs, ICu
             _ => q.OrderByDescending(m => m.Id),
         };
         var rows = await ordered.Skip(skip).Take(take).Select(Row).ToListAsync(ct);
-        var total = text is null ? await CountByRankAsync(db, rank, ct) : await q.LongCountAsync(ct);
+        var total = text is null ? (await MemberCounts.ReadAsync(db, ct)).Of(rank) : await q.LongCountAsync(ct);
         return (rows, total);
-    }
-
-    /// <summary>Members (of a rank) from the roots' cached subtree counters: every member is a root or in a root's subtree.</summary>
-    private static async Task<long> CountByRankAsync(LianDongDbContext db, MemberRank? rank, CancellationToken ct)
-    {
-        var roots = await db.Members.AsNoTracking().Where(m => m.ReferrerId == null).GroupBy(m => 1).Select(g => new
-        {
-            Count = g.LongCount(), Size = g.Sum(m => (long)m.TeamSize), Agents = g.Sum(m => (long)m.TeamAgents), Partners = g.Sum(m => (long)m.TeamPartners),
-            RootAgents = g.LongCount(m => m.Rank == MemberRank.Agent), RootPartners = g.LongCount(m => m.Rank == MemberRank.Partner),
-        }).FirstOrDefaultAsync(ct);
-        if (roots is null) return 0;
-        var all = roots.Count + roots.Size;
-        var agents = roots.Agents + roots.RootAgents;
-        var partners = roots.Partners + roots.RootPartners;
-        return rank switch
-        {
-            MemberRank.Agent => agents,
-            MemberRank.Partner => partners,
-            MemberRank.Member => all - agents - partners,
-            _ => all,
-        };
     }
 
     private static readonly System.Linq.Expressions.Expression<Func<Member, MemberRow>> Row = m =>
