@@ -1,5 +1,7 @@
 using System.Globalization;
 using LianDong.Console.Features.Shared;
+using LianDong.Console.Localization;
+using LianDong.Domain.Engine;
 using LianDong.Domain.Identity;
 using LianDong.Domain.Ledger;
 using LianDong.Domain.Members;
@@ -7,7 +9,6 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
-using LianDong.Console.Localization;
 
 namespace LianDong.Console.Features.Members;
 
@@ -56,7 +57,7 @@ public partial class MemberDetailPage
     private async Task ExportAsync()
     {
         // The grid's date filter is the natural range; without one, this month so far.
-        var today = LianDong.Domain.Engine.PlatformTime.LocalDate(Time.GetUtcNow());
+        var today = PlatformTime.LocalDate(Time.GetUtcNow());
         var parameters = new DialogParameters<LedgerExportDialog>
         {
             { d => d.Member, ExternalId },
