@@ -1,3 +1,5 @@
+using LianDong.Console.Features.Members;
+using LianDong.Console.Features.Shared;
 using LianDong.Domain;
 using LianDong.Domain.Compliance;
 using LianDong.Domain.Engine;
@@ -134,27 +136,51 @@ public sealed class ExportService(IDbContextFactory<LianDongDbContext> dbs, Sett
     private static string Csv(string value) =>
         value.IndexOfAny([',', '"', '\r', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 
-    /// <summary>A member's ledger entries posted on local dates from..to (inclusive), in id order.</summary>
+    /// <summary>
+    /// A member's ledger entries posted on local dates from..to (inclusive), in id order, with kinds and statuses in the
+    /// words of the member page (the request's language); the totals row names the member and the range, and a second
+    /// sheet totals the entries per status.
+    /// </summary>
     public async Task<bool> MemberLedgerAsync(string memberExternalId, DateOnly from, DateOnly to, Stream output, string actor, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var member = await db.Members.AsNoTracking().Where(m => m.ExternalId == memberExternalId).Select(m => new { m.Id }).FirstOrDefaultAsync(ct);
+        var member = await db.Members.AsNoTracking().Where(m => m.ExternalId == memberExternalId).Select(m => new { m.Id, m.Name }).FirstOrDefaultAsync(ct);
         if (member is null) return false;
+        var label = string.IsNullOrEmpty(member.Name) ? memberExternalId : $"{member.Name} ({memberExternalId})";
+        var totals = MembersText.Format("Ledger.TotalLabel", label, $"{from:yyyy-MM-dd}", $"{to:yyyy-MM-dd}");
+        var byStatus = new SortedDictionary<EntryStatus, (long Count, long Fen)>();
         using (var xlsx = new XlsxStreamWriter(output))
-        using (var sheet = xlsx.StartSheet("会员流水", LedgerColumns))
         {
-            var rows = db.LedgerEntries.AsNoTracking()
-                .Where(e => e.BeneficiaryId == member.Id && e.PostingDate >= from && e.PostingDate <= to).OrderBy(e => e.Id)
-                .Select(e => new { e.Id, e.PostedAt, e.PostingDate, e.SettlesOn, e.Kind, e.Status, e.AmountFen,
-                    Order = db.Orders.Where(o => o.Id == e.OrderId).Select(o => o.ExternalId).FirstOrDefault() });
-            await db.UseForStreamingAsync(ct);
-            await foreach (var e in rows.AsAsyncEnumerable().WithCancellation(ct))
-                sheet.WriteRow(e.Id, e.PostedAt, e.PostingDate, e.SettlesOn, KindName(e.Kind), StatusName(e.Status), e.Order, e.AmountFen);
-            sheet.WriteTotals();
+            using (var sheet = xlsx.StartSheet(LedgerSheet, LedgerColumns))
+            {
+                var rows = db.LedgerEntries.AsNoTracking()
+                    .Where(e => e.BeneficiaryId == member.Id && e.PostingDate >= from && e.PostingDate <= to).OrderBy(e => e.Id)
+                    .Select(e => new { e.Id, e.PostedAt, e.PostingDate, e.SettlesOn, e.Kind, e.Status, e.AmountFen,
+                        Order = db.Orders.Where(o => o.Id == e.OrderId).Select(o => o.ExternalId).FirstOrDefault() });
+                await db.UseForStreamingAsync(ct);
+                await foreach (var e in rows.AsAsyncEnumerable().WithCancellation(ct))
+                {
+                    sheet.WriteRow(e.Id, e.PostedAt, e.PostingDate, e.SettlesOn, Display.Kind(e.Kind), Display.Status(e.Status), e.Order, e.AmountFen);
+                    var (count, fen) = byStatus.GetValueOrDefault(e.Status);
+                    byStatus[e.Status] = (count + 1, fen + e.AmountFen);
+                }
+                sheet.WriteTotals(totals);
+            }
+            using var statuses = xlsx.StartSheet(LedgerStatusSheet, LedgerStatusColumns);
+            foreach (var (status, (count, fen)) in byStatus) statuses.WriteRow(Display.Status(status), count, fen);
+            statuses.WriteTotals(totals);
         }
         await AuditAsync(actor, $"member:{memberExternalId}", $"ledger {from:yyyy-MM-dd}..{to:yyyy-MM-dd}", ct);
         return true;
     }
+
+    public const string LedgerSheet = "会员流水", LedgerStatusSheet = "按状态合计";
+
+    public static readonly XlsxColumn[] LedgerStatusColumns =
+    [
+        new("状态", "Status", 14, XlsxKind.Text), new("条目数", "Entries", 10, XlsxKind.Integer, Total: true),
+        new("金额(元)", "Amount (yuan)", 16, XlsxKind.Yuan, Total: true),
+    ];
 
     /// <summary>Merchant payables for local dates from..to; <paramref name="merchantId"/> null = every merchant.</summary>
     public async Task MerchantPayablesAsync(long? merchantId, DateOnly from, DateOnly to, Stream output, string actor, CancellationToken ct = default)

@@ -25,7 +25,7 @@ public static class NavCatalog
     [
         new("/", "Dashboard", Icons.Material.Outlined.Dashboard, PageAccess.Everyone, 5),
         new("/team", "Team", Icons.Material.Outlined.AccountTree, PageAccess.AdminOnly, 5),
-        new("/members", "Members", Icons.Material.Outlined.Groups, PageAccess.AdminOnly, 5),
+        new("/members", "Members", Icons.Material.Outlined.Groups, PageAccess.AdminAndFinance, 5),
         new("/rules", "Rules", Icons.Material.Outlined.Rule, PageAccess.AdminOnly, 5),
         new("/channel-tasks", "ChannelTasks", Icons.Material.Outlined.TaskAlt, PageAccess.AdminOnly, 5),
         new("/gift-packs", "GiftPacks", Icons.Material.Outlined.Redeem, PageAccess.AdminAndMerchant, 6),

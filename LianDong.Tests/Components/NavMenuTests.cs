@@ -33,15 +33,15 @@ public class NavMenuTests : MudTestContext
     }
 
     [Fact]
-    public void Finance_sees_dashboard_settlements_payouts_support_fund_and_audit_log()
+    public void Finance_sees_dashboard_members_settlements_payouts_support_fund_and_audit_log()
     {
-        Assert.Equal(["概览", "结算", "提现", "帮扶基金", "审计日志"], MenuFor(AppRoles.Finance));
+        Assert.Equal(["概览", "会员", "结算", "提现", "帮扶基金", "审计日志"], MenuFor(AppRoles.Finance));
     }
 
     [Fact]
     public void A_user_with_two_roles_sees_both_sets_once()
     {
-        Assert.Equal(["概览", "礼包", "订单", "结算", "提现", "帮扶基金", "审计日志"], MenuFor(AppRoles.Merchant, AppRoles.Finance));
+        Assert.Equal(["概览", "会员", "礼包", "订单", "结算", "提现", "帮扶基金", "审计日志"], MenuFor(AppRoles.Merchant, AppRoles.Finance));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public class MainLayoutTests : MudTestContext
             layout.Find($"form[action='{AccountEndpoints.ThemePath.TrimStart('/')}']").QuerySelectorAll("button[name=theme]").Select(b => b.GetAttribute("value")));
         Assert.Equal("page body", layout.Find("#body").TextContent);
         Assert.Equal("链动", layout.Find(".ld-brand").TextContent);
-        Assert.Equal(5, layout.FindAll(".ld-nav .mud-nav-link-text").Count);
+        Assert.Equal(6, layout.FindAll(".ld-nav .mud-nav-link-text").Count); // finance: dashboard, members, settlements, payouts, support fund, audit
         Assert.Equal("true", layout.Find(".ld-main").GetAttribute("data-interactive"));
     }
 

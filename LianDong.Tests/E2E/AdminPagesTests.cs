@@ -14,7 +14,7 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
         var page = await Fx.NewPageAsync();
         await page.GotoAsync("/account/login");
         await BrowserFixture.SubmitLoginAsync(page, Fx.Console.AdminEmail, Fx.Console.AdminPassword);
-        await Expect(page.Locator("h1")).ToContainTextAsync("概览");
+        await Expect(page.Locator("h1")).ToContainTextAsync(Title("/"));
         return page;
     }
 
@@ -25,6 +25,9 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
         await BrowserFixture.WaitForCircuitAsync(page);
     }
 
+    /// <summary>A menu page's heading in the browser's language (zh-CN).</summary>
+    private static string Title(string path) => LianDong.Console.Navigation.NavCatalog.For(path).TitleIn(LianDong.Console.Localization.UiCulture.Chinese);
+
     private Task ShotAsync(IPage page, string name) => page.ScreenshotAsync(new() { Path = Path.Combine(Fx.ScreenshotFolder, name + ".png") });
 
     [Fact]
@@ -33,25 +36,36 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
         var page = await SignedInAsync();
         await Fx.ScenarioAsync(page, "team-find", async () =>
         {
-            await OpenAsync(page, "/team", "Team");
-            await page.Locator("input[name=find]").FillAsync("赵");
-            await page.GetByRole(AriaRole.Button, new() { Name = "查找 Find" }).ClickAsync();
+            await OpenAsync(page, "/team", Title("/team"));
+            async Task FindAsync(string text)
+            {
+                await page.Locator("input[name=find]").FillAsync(text);
+                await page.Locator("[data-testid=team-find]").ClickAsync();
+            }
+            await FindAsync("赵");
             // G (赵敏) is under A → D: both open, G selected; D shows its jump-out from A's team.
-            await Expect(page.Locator("[data-member=G] > .ld-node-row.ld-selected")).ToContainTextAsync("赵敏 (G)");
-            await Expect(page.Locator("[data-member=A] > .ld-node-row")).ToContainTextAsync("合伙人 Partner");
-            await Expect(page.Locator("[data-member=D] > .ld-node-row")).ToContainTextAsync("原队长 former leader: 王芳 (A)");
-            await Expect(page.Locator("[data-member=G] > .ld-node-row")).ToContainTextAsync("队长 Leader: 张伟 (D)");
+            await Expect(page.Locator("[data-testid=team-message]")).ToHaveTextAsync("找到 1 名会员");
+            await Expect(page.Locator(".ld-node-row.ld-selected[data-member=G]")).ToContainTextAsync("赵敏 (G)");
+            await Expect(page.Locator(".ld-node-row[data-member=A]")).ToContainTextAsync("合伙人");
+            await Expect(page.Locator(".ld-node-row[data-member=D]")).ToContainTextAsync("原队长：王芳 (A)");
+            await Expect(page.Locator(".ld-node-row[data-member=G]")).ToContainTextAsync("队长：张伟 (D)");
+            await Expect(page.Locator(".ld-node-row[data-member=G]")).ToBeInViewportAsync();
             await ShotAsync(page, "team");
 
             // By phone, then the team view: E was placed in A's team before D's upgrade (the "走2" slide).
-            await page.Locator("input[name=find]").FillAsync("13800000005");
-            await page.GetByRole(AriaRole.Button, new() { Name = "查找 Find" }).ClickAsync();
-            await Expect(page.Locator("[data-member=E] > .ld-node-row.ld-selected")).ToContainTextAsync("刘洋 (E)");
-            await page.GetByText("团队 Team view").ClickAsync();
-            await Expect(page.Locator("h3", new() { HasText = "的团队 team" })).ToContainTextAsync("王芳 (A)");
-            await Expect(page.Locator("[data-member=F] > .ld-node-row")).ToContainTextAsync("滑落至 slid to 王芳 (A)");
-            await Expect(page.Locator("[data-member]")).ToHaveCountAsync(2);
+            await FindAsync("13800000005");
+            await Expect(page.Locator(".ld-node-row.ld-selected[data-member=E]")).ToContainTextAsync("刘洋 (E)");
+            await page.GetByText("团队视图").ClickAsync();
+            await Expect(page.Locator("[data-testid=team-partner]")).ToContainTextAsync("王芳 (A) 的团队");
+            await Expect(page.Locator(".ld-node-row[data-member=F]")).ToContainTextAsync("滑落至 王芳 (A)");
+            await Expect(page.Locator(".ld-node-row")).ToHaveCountAsync(2);
             await ShotAsync(page, "team-view");
+
+            // A search that finds nothing says so and clears the previous result.
+            await FindAsync("钱");
+            await Expect(page.Locator("[data-testid=team-message]")).ToHaveTextAsync("没有找到与“钱”匹配的会员。");
+            await Expect(page.Locator(".ld-node-row.ld-selected")).ToHaveCountAsync(0);
+            await Expect(page.Locator("[data-testid=team-partner]")).ToHaveCountAsync(0);
         });
     }
 
@@ -163,32 +177,39 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
         {
             await BrowserFixture.WaitForCircuitAsync(page);
             // The snapshot may predate the demo data: refresh it.
-            await page.Locator("button.ld-refresh").ClickAsync();
+            await page.Locator("[data-testid=dashboard-refresh]").ClickAsync();
             await Expect(page.Locator("[data-card=members] .ld-card-value")).ToHaveTextAsync("9");
-            await Expect(page.Locator("[data-card=fund]")).ToContainTextAsync("Completed");
-            await Expect(page.Locator(".rz-data-row", new() { HasText = "GP499" })).ToContainTextAsync("%");
+            await Expect(page.Locator("[data-card=fund]")).ToContainTextAsync("已完成");
+            await Expect(page.Locator("[data-testid=pack-ratios] tr", new() { HasText = "GP499" })).ToContainTextAsync("%");
+            await Expect(page.Locator("[data-testid=chart-growth] svg").First).ToBeVisibleAsync();
             await ShotAsync(page, "dashboard");
 
-            await OpenAsync(page, "/members", "Members");
-            await Expect(page.Locator(".rz-data-row")).ToHaveCountAsync(9);
+            await OpenAsync(page, "/members", Title("/members"));
+            await Expect(page.Locator("[data-testid=member-link]")).ToHaveCountAsync(9);
+            await Expect(page.Locator("[data-testid=members-count]")).ToHaveTextAsync("共 9");
             await ShotAsync(page, "members");
 
             await OpenAsync(page, "/members/D", "张伟");
-            await Expect(page.Locator(".ld-page")).ToContainTextAsync("推荐链 Referrer chain: 王芳 (A)");
-            await Expect(page.Locator(".ld-page")).ToContainTextAsync("已过期 Expired");
-            await Expect(page.Locator(".ld-page")).ToContainTextAsync("已没收 Forfeited");
+            await Expect(page.Locator("[data-testid=member-chain]")).ToHaveTextAsync("王芳 (A)");
+            await Expect(page.Locator("[data-testid=member-tasks]")).ToContainTextAsync("已过期");
+            await Expect(page.Locator(".ld-ledger")).ToContainTextAsync("已没收");
             await ShotAsync(page, "member-detail");
+            await page.Locator("[data-testid=ledger-export]").ClickAsync();
+            var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-testid=export-download]").ClickAsync());
+            Assert.StartsWith("ledger-D-", download.SuggestedFilename);
+            await page.Keyboard.PressAsync("Escape");
             await page.Locator("a.ld-open-tree").ClickAsync();
-            await Expect(page.Locator("[data-member=D] > .ld-node-row.ld-selected")).ToContainTextAsync("张伟 (D)");
+            await Expect(page.Locator(".ld-node-row.ld-selected[data-member=D]")).ToContainTextAsync("张伟 (D)");
 
             await OpenAsync(page, "/members/I", "周杰");
-            await page.GetByRole(AriaRole.Button, new() { Name = "任命为合伙人 Appoint as partner" }).ClickAsync();
-            await page.GetByRole(AriaRole.Button, new() { Name = "确认任命 Appoint" }).ClickAsync();
-            await Expect(page.Locator(".ld-toolbar .rz-badge")).ToContainTextAsync("合伙人 Partner");
+            await page.Locator("[data-testid=appoint-partner]").ClickAsync();
+            await Expect(page.Locator("[data-testid=confirm-dialog]")).ToContainTextAsync("任命 I 为种子合伙人");
+            await page.Locator("[data-testid=confirm-ok]").ClickAsync();
+            await Expect(page.Locator("[data-testid=member-rank]")).ToContainTextAsync("合伙人");
 
-            await OpenAsync(page, "/channel-tasks", "Channel tasks");
-            await Expect(page.Locator(".ld-page")).ToContainTextAsync("推荐代理 Qualified referrals · 目标 target 1 · 30 天 days");
-            await Expect(page.Locator(".rz-data-row", new() { HasText = "已过期 Expired" }).First).ToContainTextAsync("G");
+            await OpenAsync(page, "/channel-tasks", Title("/channel-tasks"));
+            await Expect(page.Locator(".ld-page")).ToContainTextAsync("推荐代理 · 目标 target 1 · 30 天 days");
+            await Expect(page.Locator(".rz-data-row", new() { HasText = "已过期" }).First).ToContainTextAsync("G");
             await ShotAsync(page, "channel-tasks");
 
             await OpenAsync(page, "/audit", "审计日志");

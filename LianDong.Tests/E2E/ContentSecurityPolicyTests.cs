@@ -27,7 +27,7 @@ public class ContentSecurityPolicyTests(BrowserFixture fx) : IClassFixture<Brows
             Assert.NotNull(login);
             Assert.Contains("frame-ancestors 'none'", (await login.AllHeadersAsync())["content-security-policy"]);
             await BrowserFixture.SubmitLoginAsync(page, fx.Console.AdminEmail, fx.Console.AdminPassword);
-            await Expect(page.Locator("h1")).ToContainTextAsync("概览");
+            await Expect(page.Locator("h1")).ToContainTextAsync(NavCatalog.For("/").TitleIn(LianDong.Console.Localization.UiCulture.Chinese));
             foreach (var entry in NavCatalog.Entries)
             {
                 await page.GotoAsync(entry.Path);

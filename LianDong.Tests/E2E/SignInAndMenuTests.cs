@@ -128,6 +128,10 @@ public class SignInAndMenuTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
             await BrowserFixture.SubmitLoginAsync(page, email, password);
             await Expect(page.Locator("h1")).ToContainTextAsync("概览");
             await Expect(page.Locator(".ld-nav .mud-nav-link-text")).ToHaveTextAsync(["概览", "礼包", "订单"]);
+            // The merchant's own dashboard, named; nothing sold yet.
+            await Expect(page.Locator("[data-testid=merchant-name]")).ToHaveTextAsync("E2E shop 的经营概况");
+            await Expect(page.Locator("[data-card=sales-today] .ld-card-value")).ToHaveTextAsync("¥0.00");
+            await Expect(page.Locator("[data-card=packs-on] .ld-card-value")).ToHaveTextAsync("0");
             await page.GotoAsync("/users");
             await Expect(page).ToHaveURLAsync(new Regex("/account/access-denied"));
         });

@@ -1,5 +1,6 @@
 using DocumentFormat.OpenXml.Spreadsheet;
 using LianDong.Console.Export;
+using LianDong.Console.Features.Shared;
 using LianDong.Domain.Engine;
 using LianDong.Domain.Ledger;
 using LianDong.Domain.Packs;
@@ -84,6 +85,13 @@ public class ExportTests
         Assert.Equal(46023, XlsxStreamWriter.Serial(new DateOnly(2026, 1, 1)));
         Assert.Equal(entries.Sum(e => e.AmountFen), Fen(CellAt(rows[^1], "H")));
         Assert.Equal(entries.Select(e => e.AmountFen), rows.Skip(2).SkipLast(1).Select(r => Fen(CellAt(r, "H"))));
+        // Statuses in the member page's words; the totals name the member and the range; a sheet totals per status.
+        Assert.Equal(entries.Select(e => Display.Status(e.Status)), rows.Skip(2).SkipLast(1).Select(r => Text(CellAt(r, "F"))));
+        Assert.Equal("合计 — 会员：A，记账日期 2026-01-01 至 2026-01-31", Text(CellAt(rows[^1], "A")));
+        var byStatus = Rows(x.Sheet(ExportService.LedgerStatusSheet));
+        var expected = entries.GroupBy(e => e.Status).OrderBy(g => g.Key).Select(g => (Display.Status(g.Key), (long)g.Count(), g.Sum(e => e.AmountFen))).ToList();
+        Assert.Equal(expected, byStatus.Skip(2).SkipLast(1).Select(r => (Text(CellAt(r, "A")), long.Parse(CellAt(r, "B").CellValue!.Text), Fen(CellAt(r, "C")))));
+        Assert.Equal(entries.Sum(e => e.AmountFen), Fen(CellAt(byStatus[^1], "C")));
 
         using var empty = new MemoryStream();
         Assert.True(await Export(h).MemberLedgerAsync("A", new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 2), empty, "fin@test"));

@@ -55,7 +55,7 @@ internal sealed class FullScanDashboardFigures(IDbContextFactory<LianDongDbConte
             .GroupBy(e => new { e.PostingDate, e.Kind }).Select(g => new { g.Key.PostingDate, g.Key.Kind, Sum = g.Sum(e => e.AmountFen) }).ToListAsync(ct);
         // One point per day and kind (0 where nothing was posted), so every series shares the same 30 categories.
         var rewardsByKind = RewardKinds.SelectMany(kind => Enumerable.Range(0, 30).Select(i => from.AddDays(i)).Select(d =>
-            new KindPoint(d.ToDateTime(TimeOnly.MinValue), Display.Kind(kind), byKind.Where(k => k.Kind == kind && k.PostingDate == d).Sum(k => k.Sum)))).ToList();
+            new KindPoint(d.ToDateTime(TimeOnly.MinValue), kind, byKind.Where(k => k.Kind == kind && k.PostingDate == d).Sum(k => k.Sum)))).ToList();
 
         var packRewards = await db.LedgerEntries.AsNoTracking()
             .Where(e => e.Status != EntryStatus.Cancelled && (e.Kind == EntryKind.Direct || e.Kind == EntryKind.SeePoint || e.Kind == EntryKind.Peer))

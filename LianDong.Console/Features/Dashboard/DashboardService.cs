@@ -1,4 +1,4 @@
-using LianDong.Console.Features.Shared;
+using LianDong.Console.Features.Members;
 using LianDong.Console.Security;
 using LianDong.Domain.Engine;
 using LianDong.Domain.Identity;
@@ -21,7 +21,7 @@ public sealed record GrowthPoint(DateTime Date, int NewAgents, int NewPartners)
 {
     public string Day => Date.ToString("MM-dd");
 }
-public sealed record KindPoint(DateTime Date, string Kind, long AmountFen)
+public sealed record KindPoint(DateTime Date, EntryKind Kind, long AmountFen)
 {
     public string Day => Date.ToString("MM-dd");
 }
@@ -75,8 +75,19 @@ public sealed class DashboardRefresher(DashboardSnapshotStore store, ILogger<Das
     }
 }
 
-/// <summary>The dashboard page's service: the snapshot (computed now if there is none yet) and an explicit refresh.</summary>
-public sealed class DashboardService(DashboardSnapshotStore store, ICurrentUser current)
+/// <summary>Sales of one window: orders paid in it and their price (refunded later or not).</summary>
+public sealed record SalesWindow(long Orders, long SalesFen);
+
+/// <summary>A merchant's own figures: sales today / 7 / 30 local days, packs on, payables this month, refunds in 30 days.</summary>
+public sealed record MerchantFigures(string MerchantCode, string MerchantName, SalesWindow Today, SalesWindow Last7Days, SalesWindow Last30Days,
+    int PacksOn, int Packs, DateOnly MonthFrom, DateOnly MonthTo, long PayablesThisMonthFen, long Refunds, long RefundedFen);
+
+/// <summary>
+/// The dashboard page's service: the platform snapshot (computed now if there is none yet) and an explicit refresh for
+/// admins and finance; a merchant's own figures for a merchant user.
+/// </summary>
+public sealed class DashboardService(DashboardSnapshotStore store, ICurrentUser current, IDbContextFactory<LianDongDbContext> dbs,
+    MerchantReportService reports, TimeProvider time)
 {
     public async Task<DashboardSnapshot> LoadAsync(CancellationToken ct = default)
     {
@@ -89,12 +100,45 @@ public sealed class DashboardService(DashboardSnapshotStore store, ICurrentUser 
         await current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Finance);
         return await store.RefreshAsync(ct);
     }
+
+    /// <summary>
+    /// The signed-in merchant's figures (null for a merchant user bound to no merchant). Orders are read over the
+    /// (PackId, PaidAt) and (RefundedAt, …) indexes for the merchant's packs only; days are Asia/Shanghai days.
+    /// </summary>
+    public async Task<MerchantFigures?> MerchantAsync(CancellationToken ct = default)
+    {
+        await current.RequireRoleAsync(AppRoles.Merchant);
+        if ((await current.GetPrincipalAsync()).GetMerchantId() is not { } merchantId) return null;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var merchant = await db.Merchants.AsNoTracking().Where(m => m.Id == merchantId).Select(m => new { m.Code, m.Name }).FirstOrDefaultAsync(ct);
+        if (merchant is null) return null;
+        var packs = await db.GiftPacks.AsNoTracking().Where(p => p.MerchantId == merchantId).Select(p => new { p.Id, p.IsOn }).ToListAsync(ct);
+        var packIds = packs.Select(p => (long?)p.Id).ToList();
+
+        var today = PlatformTime.LocalDate(time.GetUtcNow());
+        DateTimeOffset StartOf(DateOnly day) => PlatformTime.EndOfLocalDay(day.AddDays(-1));
+        var (start1, start7, start30) = (StartOf(today), StartOf(today.AddDays(-6)), StartOf(today.AddDays(-29)));
+        var sold = await db.Orders.AsNoTracking().Where(o => o.Kind == OrderKind.Pack && packIds.Contains(o.PackId) && o.PaidAt >= start30)
+            .GroupBy(o => 1).Select(g => new
+            {
+                Orders1 = g.LongCount(o => o.PaidAt >= start1), Fen1 = g.Sum(o => o.PaidAt >= start1 ? o.PriceFen : 0),
+                Orders7 = g.LongCount(o => o.PaidAt >= start7), Fen7 = g.Sum(o => o.PaidAt >= start7 ? o.PriceFen : 0),
+                Orders30 = g.LongCount(), Fen30 = g.Sum(o => o.PriceFen),
+            }).FirstOrDefaultAsync(ct);
+        var refunds = await db.Orders.AsNoTracking().Where(o => o.RefundedAt >= start30 && o.Kind == OrderKind.Pack && packIds.Contains(o.PackId))
+            .GroupBy(o => 1).Select(g => new { Count = g.LongCount(), Fen = g.Sum(o => o.PriceFen) }).FirstOrDefaultAsync(ct);
+        var monthFrom = new DateOnly(today.Year, today.Month, 1);
+        var payables = (await reports.PayablesAsync(merchantId, monthFrom, today, ct)).Sum(r => r.PayableFen);
+
+        return new MerchantFigures(merchant.Code, merchant.Name,
+            new SalesWindow(sold?.Orders1 ?? 0, sold?.Fen1 ?? 0), new SalesWindow(sold?.Orders7 ?? 0, sold?.Fen7 ?? 0), new SalesWindow(sold?.Orders30 ?? 0, sold?.Fen30 ?? 0),
+            packs.Count(p => p.IsOn), packs.Count, monthFrom, today, payables, refunds?.Count ?? 0, refunds?.Fen ?? 0);
+    }
 }
 
 /// <summary>
-/// The dashboard's figures. Members by rank come from the roots' cached subtree counters (one index range over the
-/// roots, not a scan of a million members); new agents/partners from the last 30 days of rank changes, counted per
-/// local day in SQL over a covering index; money from <see cref="LedgerTotalsService"/>: the ledger totals the nightly
+/// The dashboard's figures. Members by rank come from the roots' cached subtree counters (<see cref="MemberCounts"/>);
+/// new agents/partners from the last 30 days of rank changes, counted per local day in SQL over a covering index; money from <see cref="LedgerTotalsService"/>: the ledger totals the nightly
 /// run keeps up to a watermark plus what was posted or moved since (issue 7: ≤ 500 ms at a million members). The
 /// figures equal those of a full scan of the ledger and the orders (tested).
 /// </summary>
@@ -110,15 +154,7 @@ public sealed class DashboardFiguresQuery(IDbContextFactory<LianDongDbContext> d
     public async Task<DashboardFigures> ComputeAsync(CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var roots = await db.Members.AsNoTracking().Where(m => m.ReferrerId == null)
-            .GroupBy(m => 1).Select(g => new
-            {
-                Count = g.Count(), Size = g.Sum(m => (long)m.TeamSize), Agents = g.Sum(m => (long)m.TeamAgents), Partners = g.Sum(m => (long)m.TeamPartners),
-                RootAgents = g.Count(m => m.Rank == MemberRank.Agent), RootPartners = g.Count(m => m.Rank == MemberRank.Partner),
-            }).FirstOrDefaultAsync(ct);
-        var total = (roots?.Count ?? 0) + (roots?.Size ?? 0);
-        var agents = (roots?.Agents ?? 0) + (roots?.RootAgents ?? 0);
-        var partners = (roots?.Partners ?? 0) + (roots?.RootPartners ?? 0);
+        var counts = await MemberCounts.ReadAsync(db, ct);
 
         var now = time.GetUtcNow();
         var today = PlatformTime.LocalDate(now);
@@ -149,7 +185,7 @@ public sealed class DashboardFiguresQuery(IDbContextFactory<LianDongDbContext> d
             .GroupBy(t => (t.Key.PostingDate, t.Key.Kind)).ToDictionary(g => g.Key, g => g.Sum(t => t.Value.Fen));
         // One point per day and kind (0 where nothing was posted), so every series shares the same 30 categories.
         var rewardsByKind = RewardKinds.SelectMany(kind => Enumerable.Range(0, 30).Select(i => from.AddDays(i)).Select(d =>
-            new KindPoint(d.ToDateTime(TimeOnly.MinValue), Display.Kind(kind), byKind.GetValueOrDefault((d, kind))))).ToList();
+            new KindPoint(d.ToDateTime(TimeOnly.MinValue), kind, byKind.GetValueOrDefault((d, kind))))).ToList();
 
         var packRewards = ledger.Entries.Where(t => t.Key.Status != EntryStatus.Cancelled && PackRewardKinds.Contains(t.Key.Kind) && t.Key.PackId != null)
             .GroupBy(t => t.Key.PackId!.Value).ToDictionary(g => g.Key, g => g.Sum(t => t.Value.Fen));
@@ -159,7 +195,7 @@ public sealed class DashboardFiguresQuery(IDbContextFactory<LianDongDbContext> d
         var fund = await db.SupportFundMovements.SumAsync(m => m.AmountFen, ct);
         var lastRun = await db.NightlyRuns.AsNoTracking().OrderByDescending(r => r.BusinessDate).FirstOrDefaultAsync(ct);
 
-        return new DashboardFigures(total, agents, partners, Count(MemberRank.Agent), Count(MemberRank.Partner),
+        return new DashboardFigures(counts.All, counts.Agents, counts.Partners, Count(MemberRank.Agent), Count(MemberRank.Partner),
             PostedFen: Sum(k => RewardKinds.Contains(k.Kind)),
             SettledFen: Sum(k => k.Status is EntryStatus.Available or EntryStatus.Paid),
             PaidFen: Sum(k => k.Status == EntryStatus.Paid),

@@ -1,5 +1,6 @@
 using LianDong.Console.Security;
 using LianDong.Domain.Engine;
+using LianDong.Domain.Identity;
 using LianDong.Domain.Ledger;
 using LianDong.Domain.Members;
 using LianDong.Domain.Persistence;
@@ -11,8 +12,6 @@ namespace LianDong.Console.Features.Members;
 
 public sealed record MemberRow(long Id, string ExternalId, string? Name, string? Phone, MemberRank Rank, DateTimeOffset RegisteredAt,
     int QualifiedReferrals, int TeamSize, int TeamAgents, int TeamPartners);
-
-public sealed record MemberListPage(IReadOnlyList<MemberRow> Rows, bool HasMore);
 
 public sealed record RelatedMember(long Id, string ExternalId, string? Name, MemberRank Rank)
 {
@@ -32,18 +31,47 @@ public sealed record EntryFilter(EntryKind? Kind, EntryStatus? Status, DateOnly?
 
 public sealed record LedgerRow(long Id, EntryKind Kind, long AmountFen, EntryStatus Status, string? Order, DateOnly PostingDate, DateOnly SettlesOn, long? TaskId);
 
-/// <summary>The members list (keyset-paged by id), a member's detail page, its ledger, and appointing a seed partner.</summary>
+/// <summary>
+/// The members list (server-paged), a member's detail page, its ledger, and appointing a seed partner. Admins and finance
+/// read (finance read-only); only admins appoint.
+/// </summary>
 public sealed class MembersService(IDbContextFactory<LianDongDbContext> dbs, ICurrentUser current, RewardEngineService engine,
     LedgerService ledger, TimeProvider time)
 {
-    public async Task<MemberListPage> ListAsync(MemberRank? rank, long afterId = 0, int take = 50, CancellationToken ct = default)
+    /// <summary>The sorts the list offers, each an indexed ORDER BY with the id as tie-breaker; anything else is newest first.</summary>
+    public const string SortByMemberId = "ExternalId", SortByName = "Name";
+
+    private Task<string> RequireReaderAsync() => current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Finance);
+
+    /// <summary>
+    /// One page of members and how many match. Rank alone is counted from the roots' subtree counters
+    /// (<see cref="MemberCounts"/>, as the dashboard does), not by scanning a million members; a text (member id or name prefix, or an
+    /// exact phone) is counted over its index ranges.
+    /// </summary>
+    public async Task<(IReadOnlyList<MemberRow> Rows, long Total)> PageAsync(MemberRank? rank, string? text, string? sortBy, bool descending,
+        int skip, int take, CancellationToken ct = default)
     {
-        await current.RequireAdminAsync();
+        await RequireReaderAsync();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var q = db.Members.AsNoTracking().Where(m => m.Id > afterId);
+        var q = db.Members.AsNoTracking();
         if (rank is { } r) q = q.Where(m => m.Rank == r);
-        var rows = await q.OrderBy(m => m.Id).Take(take + 1).Select(Row).ToListAsync(ct);
-        return new MemberListPage(rows.Take(take).ToList(), rows.Count > take);
+        text = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+        if (text is not null)
+        {
+            var upper = text + '\uffff';
+            q = q.Where(m => (string.Compare(m.ExternalId, text) >= 0 && string.Compare(m.ExternalId, upper) < 0)
+                || (m.Name != null && string.Compare(m.Name, text) >= 0 && string.Compare(m.Name, upper) < 0)
+                || m.Phone == text);
+        }
+        var ordered = sortBy switch
+        {
+            SortByMemberId => descending ? q.OrderByDescending(m => m.ExternalId) : q.OrderBy(m => m.ExternalId),
+            SortByName => descending ? q.OrderByDescending(m => m.Name).ThenByDescending(m => m.Id) : q.OrderBy(m => m.Name).ThenBy(m => m.Id),
+            _ => q.OrderByDescending(m => m.Id),
+        };
+        var rows = await ordered.Skip(skip).Take(take).Select(Row).ToListAsync(ct);
+        var total = text is null ? (await MemberCounts.ReadAsync(db, ct)).Of(rank) : await q.LongCountAsync(ct);
+        return (rows, total);
     }
 
     private static readonly System.Linq.Expressions.Expression<Func<Member, MemberRow>> Row = m =>
@@ -51,7 +79,7 @@ public sealed class MembersService(IDbContextFactory<LianDongDbContext> dbs, ICu
 
     public async Task<MemberDetail?> GetAsync(string externalId, CancellationToken ct = default)
     {
-        await current.RequireAdminAsync();
+        await RequireReaderAsync();
         await using var db = await dbs.CreateDbContextAsync(ct);
         var m = await db.Members.AsNoTracking().FirstOrDefaultAsync(x => x.ExternalId == externalId, ct);
         if (m is null) return null;
@@ -80,19 +108,24 @@ public sealed class MembersService(IDbContextFactory<LianDongDbContext> dbs, ICu
             frozen.FirstOrDefault(f => f.Id == t.Id)?.Sum ?? 0)).ToList();
     }
 
-    /// <summary>A member's ledger entries, newest first, keyset-paged (pass the last id seen), filtered by kind, status and posting date.</summary>
-    public async Task<IReadOnlyList<LedgerRow>> GetEntriesAsync(long memberId, EntryFilter filter, long beforeId = long.MaxValue, int take = 50, CancellationToken ct = default)
+    /// <summary>
+    /// A page of a member's ledger entries, newest first, filtered by kind, status and posting date, and how many match:
+    /// both over the (BeneficiaryId, Id) index, so a member with many entries costs one index range.
+    /// </summary>
+    public async Task<(IReadOnlyList<LedgerRow> Rows, long Total)> GetEntriesAsync(long memberId, EntryFilter filter, int skip, int take,
+        CancellationToken ct = default)
     {
-        await current.RequireAdminAsync();
+        await RequireReaderAsync();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var q = db.LedgerEntries.AsNoTracking().Where(e => e.BeneficiaryId == memberId && e.Id < beforeId);
+        var q = db.LedgerEntries.AsNoTracking().Where(e => e.BeneficiaryId == memberId);
         if (filter.Kind is { } k) q = q.Where(e => e.Kind == k);
         if (filter.Status is { } s) q = q.Where(e => e.Status == s);
         if (filter.From is { } f) q = q.Where(e => e.PostingDate >= f);
         if (filter.To is { } t) q = q.Where(e => e.PostingDate <= t);
-        return await q.OrderByDescending(e => e.Id).Take(take)
+        var rows = await q.OrderByDescending(e => e.Id).Skip(skip).Take(take)
             .Select(e => new LedgerRow(e.Id, e.Kind, e.AmountFen, e.Status, db.Orders.Where(o => o.Id == e.OrderId).Select(o => o.ExternalId).FirstOrDefault(),
                 e.PostingDate, e.SettlesOn, e.ChannelTaskId)).ToListAsync(ct);
+        return (rows, await q.LongCountAsync(ct));
     }
 
     /// <summary>Appoints a seed partner (the engine audits it). Refusals come back as a message.</summary>
@@ -102,11 +135,15 @@ public sealed class MembersService(IDbContextFactory<LianDongDbContext> dbs, ICu
         try
         {
             var outcome = await engine.AppointPartnerAsync(new AppointPartner(externalId, actor, time.GetUtcNow()), ct);
-            return outcome == ApplyOutcome.AlreadyApplied ? Shared.Outcome.Fail($"{externalId} is already a partner 已是合伙人") : Shared.Outcome.Success;
+            return outcome == ApplyOutcome.AlreadyApplied ? Shared.Outcome.Fail(MembersText.Format("AlreadyPartner", externalId)) : Shared.Outcome.Success;
         }
-        catch (Exception e) when (e is UnknownReferenceException or EngineRuleException)
+        catch (UnknownReferenceException)
         {
-            return Shared.Outcome.Fail(e.Message);
+            return Shared.Outcome.Fail(MembersText.Format("NotFound", externalId));
+        }
+        catch (EngineRuleException)
+        {
+            return Shared.Outcome.Fail(MembersText.Format("AppointRefused", externalId));
         }
     }
 }

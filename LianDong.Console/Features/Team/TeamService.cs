@@ -12,7 +12,11 @@ public sealed record MemberNode(long Id, string ExternalId, string? Name, Member
     public string Label => string.IsNullOrEmpty(Name) ? ExternalId : $"{Name} ({ExternalId})";
 }
 
-public sealed record NodePage(IReadOnlyList<MemberNode> Nodes, bool HasMore);
+/// <summary>One page of a parent's children, and how many children it has in all (an index range count).</summary>
+public sealed record NodePage(IReadOnlyList<MemberNode> Nodes, bool HasMore, long Total);
+
+/// <summary>Up to a page of members matching a search, and how many match in all.</summary>
+public sealed record SearchResult(IReadOnlyList<MemberNode> Matches, long Total);
 
 /// <summary>
 /// The team tree's reads: a member's direct referrals or a partner's team a keyset page at a time, a search, and the path
@@ -20,30 +24,40 @@ public sealed record NodePage(IReadOnlyList<MemberNode> Nodes, bool HasMore);
 /// </summary>
 public sealed class TeamService(IDbContextFactory<LianDongDbContext> dbs, ICurrentUser current)
 {
-    public const int PageSize = 50;
+    /// <summary>Children shown per page: a node with 10,000 direct referrals opens with these and a "load more" row.</summary>
+    public const int PageSize = 100;
 
+    /// <summary>A member's direct referrals after <paramref name="afterId"/>, keyset-paged over the (ReferrerId, Id) index.</summary>
     public async Task<NodePage> GetReferralsAsync(long memberId, long afterId = 0, int take = PageSize, CancellationToken ct = default)
     {
         await current.RequireAdminAsync();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var rows = await db.Members.AsNoTracking().Where(m => m.ReferrerId == memberId && m.Id > afterId).OrderBy(m => m.Id).Take(take + 1).ToListAsync(ct);
-        return new NodePage(await NodesAsync(db, rows.Take(take).ToList(), ct), rows.Count > take);
+        return await PageAsync(db, db.Members.Where(m => m.ReferrerId == memberId), afterId, take, ct);
     }
 
-    /// <summary>The Agents a Partner leads (its 团队), keyset-paged.</summary>
+    /// <summary>The Agents a Partner leads (its 团队), keyset-paged over the (LeaderId, Id) index.</summary>
     public async Task<NodePage> GetTeamAsync(long partnerId, long afterId = 0, int take = PageSize, CancellationToken ct = default)
     {
         await current.RequireAdminAsync();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var rows = await db.Members.AsNoTracking().Where(m => m.LeaderId == partnerId && m.Id > afterId).OrderBy(m => m.Id).Take(take + 1).ToListAsync(ct);
-        return new NodePage(await NodesAsync(db, rows.Take(take).ToList(), ct), rows.Count > take);
+        return await PageAsync(db, db.Members.Where(m => m.LeaderId == partnerId), afterId, take, ct);
     }
 
-    /// <summary>Exact member id or phone, or a name prefix.</summary>
-    public async Task<IReadOnlyList<MemberNode>> SearchAsync(string text, int take = 20, CancellationToken ct = default)
+    private static async Task<NodePage> PageAsync(LianDongDbContext db, IQueryable<Member> children, long afterId, int take, CancellationToken ct)
+    {
+        var rows = await children.AsNoTracking().Where(m => m.Id > afterId).OrderBy(m => m.Id).Take(take + 1).ToListAsync(ct);
+        var total = await children.LongCountAsync(ct);
+        return new NodePage(await NodesAsync(db, rows.Take(take).ToList(), ct), rows.Count > take, total);
+    }
+
+    /// <summary>
+    /// Exact member id or phone, or a name prefix: the first <paramref name="take"/> (exact id first, then phone, then
+    /// names in order) and how many match in all (each test an index lookup or range).
+    /// </summary>
+    public async Task<SearchResult> SearchAsync(string text, int take = 20, CancellationToken ct = default)
     {
         await current.RequireAdminAsync();
-        if (string.IsNullOrWhiteSpace(text)) return [];
+        if (string.IsNullOrWhiteSpace(text)) return new([], 0);
         text = text.Trim();
         var upper = text + '\uffff';
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -52,7 +66,9 @@ public sealed class TeamService(IDbContextFactory<LianDongDbContext> dbs, ICurre
         rows.AddRange(await db.Members.AsNoTracking()
             .Where(m => m.Name != null && string.Compare(m.Name, text) >= 0 && string.Compare(m.Name, upper) < 0)
             .OrderBy(m => m.Name).ThenBy(m => m.Id).Take(take).ToListAsync(ct));
-        return await NodesAsync(db, rows.DistinctBy(m => m.Id).Take(take).ToList(), ct);
+        var total = await db.Members.AsNoTracking().LongCountAsync(m => m.ExternalId == text || m.Phone == text
+            || (m.Name != null && string.Compare(m.Name, text) >= 0 && string.Compare(m.Name, upper) < 0), ct);
+        return new(await NodesAsync(db, rows.DistinctBy(m => m.Id).Take(take).ToList(), ct), total);
     }
 
     /// <summary>The member and its ancestors, root first (the path the tree expands to show it).</summary>
@@ -80,8 +96,7 @@ public sealed class TeamService(IDbContextFactory<LianDongDbContext> dbs, ICurre
     {
         await current.RequireAdminAsync();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var rows = await db.Members.AsNoTracking().Where(m => m.ReferrerId == null && m.Id > afterId).OrderBy(m => m.Id).Take(take + 1).ToListAsync(ct);
-        return new NodePage(await NodesAsync(db, rows.Take(take).ToList(), ct), rows.Count > take);
+        return await PageAsync(db, db.Members.Where(m => m.ReferrerId == null), afterId, take, ct);
     }
 
     /// <summary>Names of leaders, former leaders and referrers of one page: one IN query.</summary>
@@ -94,7 +109,7 @@ public sealed class TeamService(IDbContextFactory<LianDongDbContext> dbs, ICurre
         return rows.Select(m =>
         {
             var slid = m.Rank == MemberRank.Agent && m.ReferrerId is { } rid && related.TryGetValue(rid, out var referrer)
-                && referrer.Rank == MemberRank.Partner && m.LeaderId != rid ? LabelOf(m.LeaderId) ?? "平台 platform" : null;
+                && referrer.Rank == MemberRank.Partner && m.LeaderId != rid ? LabelOf(m.LeaderId) ?? TeamText.Get("Platform") : null;
             return new MemberNode(m.Id, m.ExternalId, m.Name, m.Rank, m.LeaderId, LabelOf(m.LeaderId), LabelOf(m.FormerLeaderId), slid,
                 m.TeamSize, m.TeamAgents, m.TeamPartners, m.LedAgents);
         }).ToList();
