@@ -12,11 +12,11 @@ public sealed record PackFigures(string Code, string Name, long PriceFen, long C
 public static class RuleSummary
 {
     /// <summary>Every reason the draft cannot be published; empty when it may be.</summary>
-    public static IReadOnlyList<string> Compliance(RuleParameters p, IEnumerable<PackFigures> packsOn)
+    public static IReadOnlyList<RuleViolation> Compliance(RuleParameters p, IEnumerable<PackFigures> packsOn)
     {
-        var messages = RuleSetValidator.Validate(p).ToList();
+        var messages = RuleSetValidator.Violations(p).ToList();
         foreach (var pack in packsOn.OrderBy(x => x.Code))
-            if (RuleSetValidator.CheckPack(pack.Code, pack.PriceFen, pack.CostFen, p) is { } v) messages.Add(v);
+            if (RuleSetValidator.PackViolation(pack.Code, pack.PriceFen, pack.CostFen, p) is { } v) messages.Add(v);
         return messages;
     }
 
