@@ -56,8 +56,9 @@ public sealed partial class PackInput
         return errors;
     }
 
-    /// <summary>Yuan with at most two decimals: "179.999" is a typo, not ¥180.00 (Money.TryParse reads the rest).</summary>
-    private static bool TwoDecimals(string text) => text.Trim().Split('.', '．') is var parts && (parts.Length == 1 || parts.Length == 2 && parts[1].Length is >= 1 and <= 2);
+    /// <summary>Yuan with digits before the point and at most two after: "179.999", "499." and ".5" are typos (Money.TryParse reads the rest).</summary>
+    private static bool TwoDecimals(string text) =>
+        text.Trim().Split('.', '．') is var parts && parts[0].Trim().Length > 0 && (parts.Length == 1 || parts.Length == 2 && parts[1].Length is >= 1 and <= 2);
 
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial System.Text.RegularExpressions.Regex CodePattern();
