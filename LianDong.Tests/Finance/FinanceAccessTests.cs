@@ -80,7 +80,7 @@ public class MerchantScopeTests
         Assert.Contains(await packs.CheckAsync(thin), v => v is PayoutAboveMargin { PackCode: "THIN" });
         Assert.True((await packs.CreateAsync(thin)).Ok);
         var refused = await packs.SwitchAsync("THIN", true);
-        Assert.Contains("Cannot switch on", refused.Error);
+        Assert.StartsWith(PacksText.Format("SwitchOnRefused", "THIN", ""), refused.Error);
         Assert.False((await packs.GetAsync("THIN"))!.IsOn);
 
         thin.Cost = "50.00";

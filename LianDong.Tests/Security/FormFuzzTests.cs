@@ -125,17 +125,26 @@ public class FormFuzzTests : BunitContext, IAsyncLifetime
         cut.FindAll(".mud-input-control").Any(c => c.QuerySelector($"[name='{field}']") is not null && c.QuerySelector(".mud-input-error") is not null)
         || cut.FindAll(".ld-form-error").Count > 0;
 
-    /// <summary>Renders <typeparamref name="T"/> beside MudBlazor's popover and dialog providers.</summary>
-    private IRenderedComponent<ContainerFragment> WithProviders<T>(IReadOnlyDictionary<string, object?>? parameters = null) where T : IComponent => Render(b =>
+    /// <summary>MudBlazor's popover and dialog providers, rendered once for the whole test (a second pair would clash); dialogs open here.</summary>
+    private IRenderedComponent<ContainerFragment>? providers;
+
+    /// <summary>Renders <typeparamref name="T"/> with MudBlazor's providers present.</summary>
+    private IRenderedComponent<ContainerFragment> WithProviders<T>(IReadOnlyDictionary<string, object?>? parameters = null) where T : IComponent
     {
-        b.OpenComponent<MudPopoverProvider>(0);
-        b.CloseComponent();
-        b.OpenComponent<MudDialogProvider>(1);
-        b.CloseComponent();
-        b.OpenComponent<T>(2);
-        if (parameters is not null) b.AddMultipleAttributes(3, parameters);
-        b.CloseComponent();
-    });
+        providers ??= Render(b =>
+        {
+            b.OpenComponent<MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<MudDialogProvider>(1);
+            b.CloseComponent();
+        });
+        return Render(b =>
+        {
+            b.OpenComponent<T>(0);
+            if (parameters is not null) b.AddMultipleAttributes(1, parameters);
+            b.CloseComponent();
+        });
+    }
 
     [Fact]
     public void Hostile_values_in_the_console_forms_show_a_message_for_the_field_and_change_nothing()
@@ -258,7 +267,7 @@ public class FormFuzzTests : BunitContext, IAsyncLifetime
                 if (!button.HasAttribute("disabled"))
                 {
                     button.Click();
-                    cut.WaitForElement("[data-testid=confirm-ok]").Click(); // publishing asks first
+                    providers!.WaitForElement("[data-testid=confirm-ok]").Click(); // publishing asks first
                 }
             }
         foreach (var draft in published)
