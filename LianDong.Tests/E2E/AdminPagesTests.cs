@@ -14,7 +14,7 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
         var page = await Fx.NewPageAsync();
         await page.GotoAsync("/account/login");
         await BrowserFixture.SubmitLoginAsync(page, Fx.Console.AdminEmail, Fx.Console.AdminPassword);
-        await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
+        await Expect(page.Locator("h1")).ToContainTextAsync("概览");
         return page;
     }
 
@@ -61,7 +61,7 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
         var page = await SignedInAsync();
         await Fx.ScenarioAsync(page, "rules-publish", async () =>
         {
-            await OpenAsync(page, "/rules", "Rules");
+            await OpenAsync(page, "/rules", "规则");
             await page.Locator("input[name=seePointReward]").FillAsync("250");
             await page.Locator("input[name=seePointReward]").PressAsync("Tab");
             await Expect(page.Locator(".ld-compliance li")).ToContainTextAsync("礼包 GP499：单笔最高奖励 ¥375.00 超过礼包毛利 ¥320.00");
@@ -103,7 +103,7 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
             await Expect(page.Locator("button.ld-withdraw")).ToHaveCountAsync(0);
             await ShotAsync(page, "rules-withdrawn");
 
-            await OpenAsync(page, "/audit", "Audit log");
+            await OpenAsync(page, "/audit", "审计日志");
             await Expect(page.Locator(".rz-data-row", new() { HasText = "ruleset.publish" }).Filter(new() { HasText = "ruleset:v2" }))
                 .ToContainTextAsync(Fx.Console.AdminEmail);
             await Expect(page.Locator(".rz-data-row", new() { HasText = "ruleset.withdraw" }).Filter(new() { HasText = "ruleset:v2" }))
@@ -178,12 +178,12 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
             await page.GetByRole(AriaRole.Button, new() { Name = "确认任命 Appoint" }).ClickAsync();
             await Expect(page.Locator(".ld-toolbar .rz-badge")).ToContainTextAsync("合伙人 Partner");
 
-            await OpenAsync(page, "/channel-tasks", "Channel tasks");
+            await OpenAsync(page, "/channel-tasks", "渠道任务");
             await Expect(page.Locator(".ld-template")).ToContainTextAsync("目标 1 · 30 天");
             await Expect(page.Locator(".ld-tasks tr.mud-table-row", new() { HasText = "已过期" }).First).ToContainTextAsync("G");
             await ShotAsync(page, "channel-tasks");
 
-            await OpenAsync(page, "/audit", "Audit log");
+            await OpenAsync(page, "/audit", "审计日志");
             await Expect(page.Locator(".rz-data-row", new() { HasText = "member.appoint" })).ToContainTextAsync("member:I");
             await ShotAsync(page, "audit-log");
         });

@@ -51,7 +51,7 @@ public class FinanceTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
         var page = await fx.NewPageAsync();
         await page.GotoAsync("/account/login");
         await BrowserFixture.SubmitLoginAsync(page, email, password);
-        await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
+        await Expect(page.Locator("h1")).ToContainTextAsync("概览");
         return page;
     }
 

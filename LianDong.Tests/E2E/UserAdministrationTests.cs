@@ -17,11 +17,11 @@ public class UserAdministrationTests(BrowserFixture fx) : IClassFixture<BrowserF
         {
             await page.GotoAsync("/account/login");
             await BrowserFixture.SubmitLoginAsync(page, fx.Console.AdminEmail, fx.Console.AdminPassword);
-            await Expect(page.Locator("h1")).ToContainTextAsync("Dashboard");
+            await Expect(page.Locator("h1")).ToContainTextAsync("概览");
             await BrowserFixture.WaitForCircuitAsync(page);
 
             await page.Locator(".ld-nav a", new() { HasText = "商户" }).ClickAsync();
-            await Expect(page.Locator("h1")).ToContainTextAsync("Merchants");
+            await Expect(page.Locator("h1")).ToContainTextAsync("商户");
             await page.ClickAsync("#new-merchant");
             var merchantDialog = page.Locator("[data-testid=merchant-dialog]");
             await merchantDialog.Locator("input[name=Code]").FillAsync(code);
