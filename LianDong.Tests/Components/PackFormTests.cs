@@ -1,18 +1,12 @@
 using Bunit;
 using Bunit.Rendering;
-using LianDong.Console.Features;
 using LianDong.Console.Features.GiftPacks;
-using LianDong.Console.Hosting;
 using LianDong.Console.Localization;
-using LianDong.Console.Security;
-using LianDong.Domain.Engine;
-using LianDong.Domain.Identity;
 using LianDong.Domain.Rules;
 using LianDong.Tests.Support;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
@@ -22,42 +16,15 @@ namespace LianDong.Tests.Components;
 /// The pack form on a real database with the default rules published: messages at each field and the margin refusal
 /// in the user's language, amounts in yuan; a pack is created off, with a picture chosen in the form when it is one.
 /// </summary>
-public class PackFormTests : MudTestContext
+public class PackFormTests : ConsoleTestContext
 {
-    private readonly TestCurrentUser user = new();
     private readonly List<string> saved = [];
 
-    public PackFormTests()
-    {
-        var database = Database;
-        Services.AddLogging();
-        Services.AddDataProtection();
-        Services.AddSingleton(TimeProvider.System);
-        var configuration = ConsoleConfiguration.Build([$"--ConnectionStrings:Default={database.ConnectionString}"]);
-        Services.AddSingleton<IConfiguration>(configuration);
-        Services.AddSingleton(LianDong.Console.Settings.SettingsLoader.Load(configuration));
-        Services.AddLianDongIdentity();
-        Services.AddConsoleFeatures();
-        Services.AddLianDongEngine();
-        Services.AddScoped<ICurrentUser>(_ => user);
-        user.SignIn("admin@test.local", AppRoles.PlatformAdmin);
-    }
+    private Task SeedAsync() => SeedRulesAndMerchantAsync();
 
-    private async Task SeedAsync()
+    private IRenderedComponent<ContainerFragment> Form() => this.RenderWithProviders<PackForm>(new Dictionary<string, object?>
     {
-        var start = DateTimeOffset.UtcNow.AddMinutes(1);
-        await Services.GetRequiredService<RuleSetService>().PublishAsync(RuleParameters.Defaults, start, "test");
-        await Services.GetRequiredService<LianDong.Console.Features.Merchants.MerchantService>()
-            .CreateAsync(new LianDong.Console.Features.Merchants.MerchantInput { Code = "M1", Name = "Merchant" });
-    }
-
-    private IRenderedComponent<ContainerFragment> Form() => Render(b =>
-    {
-        b.OpenComponent<MudPopoverProvider>(0);
-        b.CloseComponent();
-        b.OpenComponent<PackForm>(1);
-        b.AddAttribute(2, nameof(PackForm.OnSaved), EventCallback.Factory.Create<string>(this, saved.Add));
-        b.CloseComponent();
+        [nameof(PackForm.OnSaved)] = EventCallback.Factory.Create<string>(this, saved.Add),
     });
 
     private static void Fill(IRenderedComponent<ContainerFragment> cut, string code, string name, string price, string cost)

@@ -19,21 +19,15 @@ public class RuleSetEditorTests : MudTestContext
     private IReadOnlyList<RuleViolation> refusal = [];
     private static readonly PackFigures GP499 = new("GP499", "礼包 499", 49900, 17900);
 
-    private IRenderedComponent<ContainerFragment> Editor() => Render(b =>
+    private IRenderedComponent<ContainerFragment> Editor() => this.RenderWithProviders<RuleSetEditor>(new Dictionary<string, object?>
     {
-        b.OpenComponent<MudPopoverProvider>(0);
-        b.CloseComponent();
-        b.OpenComponent<MudDialogProvider>(1);
-        b.CloseComponent();
-        b.OpenComponent<RuleSetEditor>(2);
-        b.AddAttribute(3, nameof(RuleSetEditor.Initial), RuleParameters.Defaults);
-        b.AddAttribute(4, nameof(RuleSetEditor.Packs), (IReadOnlyList<PackFigures>)[GP499]);
-        b.AddAttribute(5, nameof(RuleSetEditor.Publish), (Func<RuleParameters, DateTimeOffset, Task<IReadOnlyList<RuleViolation>>>)((d, f) =>
+        [nameof(RuleSetEditor.Initial)] = RuleParameters.Defaults,
+        [nameof(RuleSetEditor.Packs)] = (IReadOnlyList<PackFigures>)[GP499],
+        [nameof(RuleSetEditor.Publish)] = (Func<RuleParameters, DateTimeOffset, Task<IReadOnlyList<RuleViolation>>>)((d, f) =>
         {
             published.Add((d, f));
             return Task.FromResult(refusal);
-        }));
-        b.CloseComponent();
+        }),
     });
 
     private static List<string> Messages(IRenderedComponent<ContainerFragment> cut) =>

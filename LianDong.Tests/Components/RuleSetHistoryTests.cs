@@ -27,18 +27,12 @@ public class RuleSetHistoryTests : MudTestContext
         return v;
     }
 
-    private IRenderedComponent<ContainerFragment> Page(params RuleSet[] versions) => Render(b =>
+    private IRenderedComponent<ContainerFragment> Page(params RuleSet[] versions) => this.RenderWithProviders<RuleSetHistory>(new Dictionary<string, object?>
     {
-        b.OpenComponent<MudPopoverProvider>(0);
-        b.CloseComponent();
-        b.OpenComponent<MudDialogProvider>(1);
-        b.CloseComponent();
-        b.OpenComponent<RuleSetHistory>(2);
-        b.AddAttribute(3, nameof(RuleSetHistory.Versions), (IReadOnlyList<RuleSet>)versions.OrderByDescending(v => v.Version).ToList());
-        b.AddAttribute(4, nameof(RuleSetHistory.InEffect), versions.Where(v => !v.IsWithdrawn && v.EffectiveFrom <= Now).MaxBy(v => v.EffectiveFrom));
-        b.AddAttribute(5, nameof(RuleSetHistory.Now), Now);
-        b.AddAttribute(6, nameof(RuleSetHistory.Withdraw), EventCallback.Factory.Create<RuleSet>(this, v => withdrawn.Add(v.Version)));
-        b.CloseComponent();
+        [nameof(RuleSetHistory.Versions)] = (IReadOnlyList<RuleSet>)versions.OrderByDescending(v => v.Version).ToList(),
+        [nameof(RuleSetHistory.InEffect)] = versions.Where(v => !v.IsWithdrawn && v.EffectiveFrom <= Now).MaxBy(v => v.EffectiveFrom),
+        [nameof(RuleSetHistory.Now)] = Now,
+        [nameof(RuleSetHistory.Withdraw)] = EventCallback.Factory.Create<RuleSet>(this, v => withdrawn.Add(v.Version)),
     });
 
     private static readonly RuleSet V1 = Version(1, Now.AddDays(-30));
