@@ -85,7 +85,7 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
             await Expect(confirm).ToContainTextAsync("¥200.00 → ¥180.00");
             await page.Locator("[data-testid=confirm-ok]").ClickAsync();
             await page.GetByRole(AriaRole.Tab, new() { Name = "历史版本" }).ClickAsync();
-            var v2 = page.Locator(".ld-history tr.ld-version-row", new() { HasText = "v2" });
+            var v2 = page.Locator(".ld-rule-history tr.ld-version-row", new() { HasText = "v2" });
             await Expect(v2).ToContainTextAsync("¥180.00");
             await Expect(v2).ToContainTextAsync(Fx.Console.AdminEmail);
             await ShotAsync(page, "rules-history");
