@@ -19,10 +19,6 @@ public class MerchantFormTests : ConsoleTestContext
         [nameof(MerchantForm.OnSaved)] = EventCallback.Factory.Create<string>(this, saved.Add),
     });
 
-    private static string ErrorAt(IRenderedComponent<ContainerFragment> cut, string field) =>
-        cut.FindAll(".mud-input-control").Single(c => c.QuerySelector($"[name='{field}']") is not null)
-            .QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim() ?? "";
-
     [Theory]
     [InlineData(UiCulture.Chinese, "编码为 1–64 个字母、数字、_ 或 -", "请输入名称")]
     [InlineData(UiCulture.English, "A code is 1–64 letters, digits, _ or -", "Enter a name")]
@@ -33,8 +29,8 @@ public class MerchantFormTests : ConsoleTestContext
         cut.Find("input[name=Code]").Change("bad code!");
         cut.Find("input[name=Name]").Change(" ");
         cut.Find("form").Submit();
-        Assert.Equal(code, ErrorAt(cut, "Code"));
-        Assert.Equal(name, ErrorAt(cut, "Name"));
+        Assert.Equal(code, cut.FieldError("Code"));
+        Assert.Equal(name, cut.FieldError("Name"));
         Assert.Empty(saved);
     }
 

@@ -35,10 +35,6 @@ public class PackFormTests : ConsoleTestContext
         cut.Find("input[name=Cost]").Change(cost);
     }
 
-    private static string ErrorAt(IRenderedComponent<ContainerFragment> cut, string field) =>
-        cut.FindAll(".mud-input-control").Single(c => c.QuerySelector($"[name='{field}']") is not null)
-            .QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim() ?? "";
-
     [Theory]
     [InlineData(UiCulture.Chinese, "请输入编码", "请输入名称", "请输入以元为单位的金额，最多两位小数，如 499.00", "请输入供货成本")]
     [InlineData(UiCulture.English, "Enter a code", "Enter a name", "Enter an amount in yuan with at most two decimals, e.g. 499.00", "Enter the supplier cost")]
@@ -49,10 +45,10 @@ public class PackFormTests : ConsoleTestContext
         var cut = Form();
         Fill(cut, "", " ", "12.345", "");
         cut.Find("form").Submit();
-        Assert.Equal(code, ErrorAt(cut, "Code"));
-        Assert.Equal(name, ErrorAt(cut, "Name"));
-        Assert.Equal(price, ErrorAt(cut, "Price"));
-        Assert.Equal(cost, ErrorAt(cut, "Cost"));
+        Assert.Equal(code, cut.FieldError("Code"));
+        Assert.Equal(name, cut.FieldError("Name"));
+        Assert.Equal(price, cut.FieldError("Price"));
+        Assert.Equal(cost, cut.FieldError("Cost"));
         Assert.Empty(saved);
     }
 
@@ -71,7 +67,7 @@ public class PackFormTests : ConsoleTestContext
         cut.Find("input[name=Price]").Change("499.00");
         cut.Find("input[name=Cost]").Change("500");
         cut.Find("form").Submit();
-        Assert.Equal(costAbove, ErrorAt(cut, "Cost"));
+        Assert.Equal(costAbove, cut.FieldError("Cost"));
         Assert.Empty(saved);
     }
 

@@ -26,4 +26,9 @@ public static class MudProviders
         if (parameters is not null) b.AddMultipleAttributes(4, parameters);
         b.CloseComponent();
     });
+
+    /// <summary>The message MudBlazor shows under the input named <paramref name="field"/>, or "" when it shows none.</summary>
+    public static string FieldError(this IRenderedComponent<ContainerFragment> cut, string field) =>
+        cut.FindAll(".mud-input-control").Single(c => c.QuerySelector($"[name='{field}']") is not null)
+            .QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim() ?? "";
 }
