@@ -36,7 +36,7 @@ public class GiftPacksPageTests : ConsoleTestContext
     private IRenderedComponent<ContainerFragment> Page() => this.RenderWithProviders<GiftPacksPage>();
 
     private static List<string> Codes(IRenderedComponent<ContainerFragment> cut) =>
-        cut.FindAll(".ld-packs tr.mud-table-row td:nth-child(2)").Select(td => td.TextContent.Trim()).ToList();
+        cut.FindAll(".ld-packs tr.mud-table-row .ld-pack-code").Select(td => td.TextContent.Trim()).ToList();
 
     [Fact]
     public async Task Packs_are_listed_newest_first_with_thumbnails_and_amounts_in_yuan()
