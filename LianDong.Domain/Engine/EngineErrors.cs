@@ -14,10 +14,15 @@ public sealed class UnknownReferenceException(string what, string id) : EngineEx
 public sealed class IdempotencyConflictException(string what, string id, string difference)
     : EngineException($"{what} \"{id}\" was already applied with different content ({difference})");
 
-/// <summary>A rule set or pack breaks a compliance limit of section 9 (API: 422). Each message names the limit and by how much.</summary>
-public sealed class ComplianceViolationException(IReadOnlyList<string> violations) : EngineException(string.Join("; ", violations))
+/// <summary>
+/// A rule set or pack breaks a compliance limit of section 9 (API: 422). <see cref="Details"/> are the limits and their
+/// numbers (the console words them); <see cref="Violations"/> their English text, which names the limit and by how much.
+/// </summary>
+public sealed class ComplianceViolationException(IReadOnlyList<LianDong.Domain.Rules.RuleViolation> details)
+    : EngineException(string.Join("; ", details))
 {
-    public IReadOnlyList<string> Violations { get; } = violations;
+    public IReadOnlyList<LianDong.Domain.Rules.RuleViolation> Details { get; } = details;
+    public IReadOnlyList<string> Violations { get; } = details.Select(d => d.ToString()).ToList();
 }
 
 /// <summary>Anything else the rules refuse: no rule set in effect, a non-positive amount, a date not yet ended (API: 422).</summary>

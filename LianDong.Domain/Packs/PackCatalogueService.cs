@@ -88,10 +88,7 @@ public sealed class PackCatalogueService(IDbContextFactory<LianDongDbContext> db
 
         if (input.Active && !pack.IsOn)
         {
-            var violations = new List<string>();
-            foreach (var rs in await RuleSetService.InEffectNowOrLaterAsync(db, now, ct))
-                if (RuleSetValidator.CheckPack(pack.Code, pack.PriceFen, pack.CostFen, rs.Parameters) is { } v)
-                    violations.Add($"{v} (rule set v{rs.Version})");
+            var violations = await PackService.ViolationsAsync(db, pack.Code, pack.PriceFen, pack.CostFen, now, ct);
             if (violations.Count > 0) throw new ComplianceViolationException(violations);
             pack.SwitchOn();
             db.AuditLog.Add(new AuditLogEntry(now, actor, "pack.on", $"pack:{input.Code}", "off", "on"));

@@ -11,7 +11,7 @@ public sealed class PackService(IDbContextFactory<LianDongDbContext> dbFactory, 
 {
     public async Task<GiftPack> CreateAsync(long merchantId, string code, string name, long priceFen, long costFen, int stock, CancellationToken ct = default)
     {
-        var errors = RuleSetValidator.ValidatePackFigures(priceFen, costFen);
+        var errors = RuleSetValidator.PackFigureViolations(priceFen, costFen);
         if (errors.Count > 0) throw new ComplianceViolationException(errors);
         if (stock < 0) throw new EngineRuleException($"stock is {stock}, it must not be negative");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -24,7 +24,7 @@ public sealed class PackService(IDbContextFactory<LianDongDbContext> dbFactory, 
     }
 
     /// <summary>Problems switching this pack on would cause: one per rule-set version in effect now or later that it breaks.</summary>
-    public async Task<IReadOnlyList<string>> CheckAsync(string code, CancellationToken ct = default)
+    public async Task<IReadOnlyList<RuleViolation>> CheckAsync(string code, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var pack = await db.GiftPacks.AsNoTracking().FirstOrDefaultAsync(p => p.Code == code, ct) ?? throw new UnknownReferenceException("pack", code);
@@ -58,7 +58,7 @@ public sealed class PackService(IDbContextFactory<LianDongDbContext> dbFactory, 
     /// <summary>Changes price and cost of a pack that is off (orders already paid keep theirs).</summary>
     public async Task RepriceAsync(string code, long priceFen, long costFen, string actor, CancellationToken ct = default)
     {
-        var errors = RuleSetValidator.ValidatePackFigures(priceFen, costFen);
+        var errors = RuleSetValidator.PackFigureViolations(priceFen, costFen);
         if (errors.Count > 0) throw new ComplianceViolationException(errors);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var pack = await db.GiftPacks.FirstOrDefaultAsync(p => p.Code == code, ct) ?? throw new UnknownReferenceException("pack", code);
@@ -73,9 +73,9 @@ public sealed class PackService(IDbContextFactory<LianDongDbContext> dbFactory, 
     /// What switching on a pack with these figures would break, without saving anything: the figure checks and the payout
     /// limit of every rule-set version in effect now or later (shown in the pack editor before saving).
     /// </summary>
-    public async Task<IReadOnlyList<string>> CheckFiguresAsync(string code, long priceFen, long costFen, CancellationToken ct = default)
+    public async Task<IReadOnlyList<RuleViolation>> CheckFiguresAsync(string code, long priceFen, long costFen, CancellationToken ct = default)
     {
-        var errors = RuleSetValidator.ValidatePackFigures(priceFen, costFen).ToList();
+        var errors = RuleSetValidator.PackFigureViolations(priceFen, costFen);
         if (errors.Count > 0) return errors;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await ViolationsAsync(db, code, priceFen, costFen, ct);
@@ -106,15 +106,18 @@ public sealed class PackService(IDbContextFactory<LianDongDbContext> dbFactory, 
         await db.SaveChangesAsync(ct);
     }
 
-    private Task<List<string>> ViolationsAsync(LianDongDbContext db, GiftPack pack, CancellationToken ct) =>
+    private Task<List<RuleViolation>> ViolationsAsync(LianDongDbContext db, GiftPack pack, CancellationToken ct) =>
         ViolationsAsync(db, pack.Code, pack.PriceFen, pack.CostFen, ct);
 
-    private async Task<List<string>> ViolationsAsync(LianDongDbContext db, string code, long priceFen, long costFen, CancellationToken ct)
+    private async Task<List<RuleViolation>> ViolationsAsync(LianDongDbContext db, string code, long priceFen, long costFen, CancellationToken ct) =>
+        await ViolationsAsync(db, code, priceFen, costFen, time.GetUtcNow(), ct);
+
+    /// <summary>The payout limit of every rule-set version in effect at <paramref name="at"/> or later, each naming its version.</summary>
+    internal static async Task<List<RuleViolation>> ViolationsAsync(LianDongDbContext db, string code, long priceFen, long costFen, DateTimeOffset at, CancellationToken ct)
     {
-        var violations = new List<string>();
-        foreach (var rs in await RuleSetService.InEffectNowOrLaterAsync(db, time.GetUtcNow(), ct))
-            if (RuleSetValidator.CheckPack(code, priceFen, costFen, rs.Parameters) is { } v)
-                violations.Add($"{v} (rule set v{rs.Version})");
+        var violations = new List<RuleViolation>();
+        foreach (var rs in await RuleSetService.InEffectNowOrLaterAsync(db, at, ct))
+            if (RuleSetValidator.PackViolation(code, priceFen, costFen, rs.Parameters, rs.Version) is { } v) violations.Add(v);
         return violations;
     }
 }

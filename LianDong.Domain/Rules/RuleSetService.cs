@@ -18,10 +18,10 @@ public sealed class RuleSetService(IDbContextFactory<LianDongDbContext> dbFactor
 {
     public async Task<RuleSet> PublishAsync(RuleParameters parameters, DateTimeOffset effectiveFrom, string actor, CancellationToken ct = default)
     {
-        var violations = RuleSetValidator.Validate(parameters).ToList();
+        var violations = RuleSetValidator.Violations(parameters).ToList();
         var now = time.GetUtcNow();
         if (effectiveFrom < now)
-            violations.Add($"effectiveFrom {effectiveFrom:O} is in the past (now {now:O}); publishing never rewrites the past");
+            violations.Add(new EffectiveInPast(effectiveFrom, now));
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -29,9 +29,9 @@ public sealed class RuleSetService(IDbContextFactory<LianDongDbContext> dbFactor
         // Numbers are never reused: a withdrawn v3 stays v3 in the history and the audit log, the next one is v4.
         var lastVersion = await db.RuleSets.MaxAsync(r => (int?)r.Version, ct) ?? 0;
         if (latest is not null && effectiveFrom <= latest.EffectiveFrom)
-            violations.Add($"effectiveFrom {effectiveFrom:O} must be after version {latest.Version}'s {latest.EffectiveFrom:O}");
+            violations.Add(new EffectiveNotAfterLatest(effectiveFrom, latest.Version, latest.EffectiveFrom));
         foreach (var pack in await db.GiftPacks.AsNoTracking().Where(p => p.IsOn).OrderBy(p => p.Code).ToListAsync(ct))
-            if (RuleSetValidator.CheckPack(pack.Code, pack.PriceFen, pack.CostFen, parameters) is { } v) violations.Add(v);
+            if (RuleSetValidator.PackViolation(pack.Code, pack.PriceFen, pack.CostFen, parameters) is { } v) violations.Add(v);
         if (violations.Count > 0) throw new ComplianceViolationException(violations);
 
         var ruleSet = new RuleSet(lastVersion + 1, effectiveFrom, now, actor, parameters);

@@ -11,26 +11,28 @@ public static class RuleSetValidator
     public const int MaxReferralDistanceLimit = 3;
     public const int MaxRetailTotalPercentLimit = 40;
 
+    /// <summary>Problems with the fields themselves (no pack involved), as English text (the API's and CLI's words).</summary>
+    public static IReadOnlyList<string> Validate(RuleParameters p) => Violations(p).Select(v => v.ToString()).ToList();
+
     /// <summary>Problems with the fields themselves (no pack involved). Empty when the rule set may be published.</summary>
-    public static IReadOnlyList<string> Validate(RuleParameters p)
+    public static IReadOnlyList<RuleViolation> Violations(RuleParameters p)
     {
-        var errors = new List<string>();
+        var errors = new List<RuleViolation>();
         void Percent(string name, int v)
         {
-            if (v < 0) errors.Add($"{name} is {v}, {-v} below the minimum 0");
-            else if (v > 100) errors.Add($"{name} is {v}, {v - 100} above the maximum 100");
+            if (v < 0) errors.Add(new BelowMinimum(name, v, 0));
+            else if (v > 100) errors.Add(new AboveMaximum(name, v, 100));
         }
-        void AtLeast(string name, long v, long min, string unit = "")
+        void AtLeast(string name, long v, long min, bool fen = false)
         {
-            if (v < min) errors.Add($"{name} is {v}{unit}, {min - v}{unit} below the minimum {min}{unit}");
+            if (v < min) errors.Add(new BelowMinimum(name, v, min, fen));
         }
 
         // A reward above the largest pack price could never pass the payout limit, and keeps the sums in range.
         void Reward(string name, long v)
         {
-            AtLeast(name, v, 0, " fen");
-            if (v > InputLimits.MaxRewardFen)
-                errors.Add($"{name} is {v} fen, {v - InputLimits.MaxRewardFen} fen above the maximum {InputLimits.MaxRewardFen} fen ({Money.FromFen(InputLimits.MaxRewardFen)})");
+            AtLeast(name, v, 0, fen: true);
+            if (v > InputLimits.MaxRewardFen) errors.Add(new AboveMaximum(name, v, InputLimits.MaxRewardFen, Fen: true));
         }
 
         AtLeast("upgradeThreshold", p.UpgradeThreshold, 1);
@@ -45,42 +47,44 @@ public static class RuleSetValidator
         AtLeast("settlementDelayDays", p.SettlementDelayDays, 0);
         AtLeast("maxReferralDistance", p.MaxReferralDistance, 0);
         if (p.MaxReferralDistance > MaxReferralDistanceLimit)
-            errors.Add($"maxReferralDistance is {p.MaxReferralDistance}, {p.MaxReferralDistance - MaxReferralDistanceLimit} above the limit {MaxReferralDistanceLimit}");
+            errors.Add(new AboveLimit("maxReferralDistance", p.MaxReferralDistance, MaxReferralDistanceLimit));
         Percent("retail.level1Percent", p.RetailLevel1Percent);
         Percent("retail.level2Percent", p.RetailLevel2Percent);
         Percent("retail.partnerPercent", p.RetailPartnerPercent);
         Percent("retail.maxTotalPercent", p.RetailMaxTotalPercent);
         if (p.RetailMaxTotalPercent > MaxRetailTotalPercentLimit)
-            errors.Add($"retail.maxTotalPercent is {p.RetailMaxTotalPercent}, {p.RetailMaxTotalPercent - MaxRetailTotalPercentLimit} above the limit {MaxRetailTotalPercentLimit}");
+            errors.Add(new AboveLimit("retail.maxTotalPercent", p.RetailMaxTotalPercent, MaxRetailTotalPercentLimit));
         var retailSum = p.RetailLevel1Percent + p.RetailLevel2Percent + p.RetailPartnerPercent;
-        if (retailSum > p.RetailMaxTotalPercent)
-            errors.Add($"retail percents sum to {retailSum}, {retailSum - p.RetailMaxTotalPercent} above retail.maxTotalPercent {p.RetailMaxTotalPercent}");
-        AtLeast("minPayoutFen", p.MinPayoutFen, 0, " fen");
-        if (p.TimeZone != RuleParameters.PlatformTimeZone)
-            errors.Add($"timeZone is \"{p.TimeZone}\", but the platform time zone is set once to \"{RuleParameters.PlatformTimeZone}\"");
+        if (retailSum > p.RetailMaxTotalPercent) errors.Add(new RetailTotalAboveCap(retailSum, p.RetailMaxTotalPercent));
+        AtLeast("minPayoutFen", p.MinPayoutFen, 0, fen: true);
+        if (p.TimeZone != RuleParameters.PlatformTimeZone) errors.Add(new TimeZoneFixed(p.TimeZone));
         return errors;
     }
 
+    /// <summary>Section 9 as English text (the API's and CLI's words); null when the pack passes.</summary>
+    public static string? CheckPack(string packCode, long priceFen, long costFen, RuleParameters p) =>
+        PackViolation(packCode, priceFen, costFen, p)?.ToString();
+
     /// <summary>Section 9: the largest possible payout per qualifying order of this pack must not exceed price − cost.</summary>
-    public static string? CheckPack(string packCode, long priceFen, long costFen, RuleParameters p)
+    public static PayoutAboveMargin? PackViolation(string packCode, long priceFen, long costFen, RuleParameters p, int? ruleSetVersion = null)
     {
         var room = checked(priceFen - costFen);
         var max = p.MaxPayoutPerQualifyingOrderFen;
-        return max > room
-            ? $"largest payout per qualifying order for {packCode} is {max} fen, {max - room} fen above price − cost {room}"
-            : null;
+        return max > room ? new PayoutAboveMargin(packCode, max, room, ruleSetVersion) : null;
     }
 
+    /// <summary>Problems with a pack's own figures, as English text (the API's and CLI's words).</summary>
+    public static IReadOnlyList<string> ValidatePackFigures(long priceFen, long costFen) =>
+        PackFigureViolations(priceFen, costFen).Select(v => v.ToString()).ToList();
+
     /// <summary>Problems with a pack's own figures.</summary>
-    public static IReadOnlyList<string> ValidatePackFigures(long priceFen, long costFen)
+    public static IReadOnlyList<RuleViolation> PackFigureViolations(long priceFen, long costFen)
     {
-        var errors = new List<string>();
-        if (priceFen <= 0) errors.Add($"priceFen is {priceFen}, it must be positive");
-        else if (priceFen > InputLimits.MaxPackPriceFen)
-            errors.Add($"priceFen is {priceFen} fen ({Money.FromFen(priceFen)}), it must be {InputLimits.Range(1, InputLimits.MaxPackPriceFen)}");
-        if (costFen < 0) errors.Add($"costFen is {costFen}, it must not be negative");
-        else if (priceFen > 0 && costFen > priceFen)
-            errors.Add($"costFen is {costFen} fen ({Money.FromFen(costFen)}), above priceFen {priceFen} fen ({Money.FromFen(priceFen)}); the cost must be from 0 to the price");
+        var errors = new List<RuleViolation>();
+        if (priceFen <= 0) errors.Add(new PackPriceNotPositive(priceFen));
+        else if (priceFen > InputLimits.MaxPackPriceFen) errors.Add(new PackPriceAboveMaximum(priceFen));
+        if (costFen < 0) errors.Add(new PackCostNegative(costFen));
+        else if (priceFen > 0 && costFen > priceFen) errors.Add(new PackCostAbovePrice(costFen, priceFen));
         return errors;
     }
 }

@@ -10,7 +10,8 @@ namespace LianDong.Domain.Rules;
 /// </summary>
 public sealed record WhatIfReward(EntryKind Kind, string Slot, long PostedFen, long OrderAmountFen, string PackKey, bool BeneficiaryWasPartner);
 
-public sealed record WhatIfLine(string Key, long CurrentFen, long DraftFen)
+/// <summary>One row of the what-if: a pack (by its key) or a reward kind (<paramref name="Kind"/> set).</summary>
+public sealed record WhatIfLine(string Key, long CurrentFen, long DraftFen, EntryKind? Kind = null)
 {
     public long DifferenceFen => DraftFen - CurrentFen;
 }
@@ -36,18 +37,18 @@ public static class WhatIfCalculator
         _ => r.PostedFen,
     };
 
-    /// <summary>The fields the what-if keeps as they were, with why; named by their JSON names.</summary>
+    /// <summary>
+    /// The fields the what-if keeps as they were, by their JSON names (the console says why in the user's language):
+    /// upgradeThreshold (who became a partner, and so who led whom, is kept as it happened), maxReferralDistance
+    /// (withheld rewards stay withheld), channelTask (its kind, target, days and freezePercent move money between frozen
+    /// and pending, not the total), settlement (settlementDelayDays and minPayoutFen: when money settles and is paid, not
+    /// how much), and peerReward.mode when a recorded version used another mode (peer rewards are recomputed in the mode
+    /// they were paid in).
+    /// </summary>
     public static IReadOnlyList<string> NotSimulated(RuleParameters draft, IEnumerable<RuleParameters> recordedVersions)
     {
-        var list = new List<string>
-        {
-            "upgradeThreshold (who became a partner, and so who led whom, is kept as it happened)",
-            "maxReferralDistance (withheld rewards stay withheld)",
-            "channelTask.kind / target / days and freezePercent (they move money between frozen and pending, not the total)",
-            "settlementDelayDays and minPayoutFen (when money settles and is paid, not how much)",
-        };
-        if (recordedVersions.Any(v => v.PeerMode != draft.PeerMode))
-            list.Add("peerReward.mode (peer rewards are recomputed in the mode they were paid in)");
+        var list = new List<string> { "upgradeThreshold", "maxReferralDistance", "channelTask", "settlement" };
+        if (recordedVersions.Any(v => v.PeerMode != draft.PeerMode)) list.Add("peerReward.mode");
         return list;
     }
 
@@ -63,7 +64,7 @@ public static class WhatIfCalculator
     public static WhatIfResult Summarize(DateOnly from, DateOnly to, IReadOnlyList<WhatIfReward> rewards, RuleParameters draft, IReadOnlyList<string> notSimulated)
     {
         var byKind = rewards.GroupBy(r => r.Kind).OrderBy(g => g.Key)
-            .Select(g => new WhatIfLine(KindLabel(g.Key), g.Sum(r => r.PostedFen), g.Sum(r => DraftAmount(r, draft)))).ToList();
+            .Select(g => new WhatIfLine(KindLabel(g.Key), g.Sum(r => r.PostedFen), g.Sum(r => DraftAmount(r, draft)), g.Key)).ToList();
         var byPack = rewards.GroupBy(r => r.PackKey).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new WhatIfLine(g.Key, g.Sum(r => r.PostedFen), g.Sum(r => DraftAmount(r, draft)))).ToList();
         return new WhatIfResult(from, to, rewards.Count, byKind, byPack, notSimulated);

@@ -48,7 +48,7 @@ public class BackupRestoreKeysTests
         return file;
     }
 
-    private static readonly byte[] PngBytes = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
+    private static readonly byte[] PngBytes = TestImages.Png1x1; // the store keeps only a well-formed picture
 
     /// <summary>Restores as docs/operations.md says: a fresh folder, the backup copied in as the database, the console started on it.</summary>
     private static async Task<PayoutAccountDetails?> RestoreAndReadAsync(string backup, Dictionary<string, string> settings, Func<ApiHost, Task>? alsoCheck = null)

@@ -1,25 +1,19 @@
 using Bunit;
-using LianDong.Console.Features.Rules;
-using LianDong.Domain.Rules;
-using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.DependencyInjection;
-using Radzen;
-using Radzen.Blazor;
 using Bunit.Rendering;
+using LianDong.Console.Features.Rules;
+using LianDong.Console.Localization;
+using LianDong.Domain.Rules;
+using LianDong.Tests.Support;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
 
 namespace LianDong.Tests.Components;
 
 /// <summary>The rules history: only a version not yet in effect offers 撤回 Withdraw, and only after a confirmation naming it.</summary>
-public class RuleSetHistoryTests : BunitContext
+public class RuleSetHistoryTests : MudTestContext
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 4, 0, 0, TimeSpan.Zero); // 12:00 in Shanghai
     private readonly List<int> withdrawn = [];
-
-    public RuleSetHistoryTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddRadzenComponents();
-    }
 
     private static RuleSet Version(int n, DateTimeOffset from, DateTimeOffset? withdrawnAt = null)
     {
@@ -33,16 +27,12 @@ public class RuleSetHistoryTests : BunitContext
         return v;
     }
 
-    private IRenderedComponent<ContainerFragment> Page(params RuleSet[] versions) => Render(b =>
+    private IRenderedComponent<ContainerFragment> Page(params RuleSet[] versions) => this.RenderWithProviders<RuleSetHistory>(new Dictionary<string, object?>
     {
-        b.OpenComponent<RadzenDialog>(0);
-        b.CloseComponent();
-        b.OpenComponent<RuleSetHistory>(1);
-        b.AddAttribute(2, nameof(RuleSetHistory.Versions), (IReadOnlyList<RuleSet>)versions.OrderByDescending(v => v.Version).ToList());
-        b.AddAttribute(3, nameof(RuleSetHistory.InEffect), versions.Where(v => !v.IsWithdrawn && v.EffectiveFrom <= Now).MaxBy(v => v.EffectiveFrom));
-        b.AddAttribute(4, nameof(RuleSetHistory.Now), Now);
-        b.AddAttribute(5, nameof(RuleSetHistory.Withdraw), EventCallback.Factory.Create<RuleSet>(this, v => withdrawn.Add(v.Version)));
-        b.CloseComponent();
+        [nameof(RuleSetHistory.Versions)] = (IReadOnlyList<RuleSet>)versions.OrderByDescending(v => v.Version).ToList(),
+        [nameof(RuleSetHistory.InEffect)] = versions.Where(v => !v.IsWithdrawn && v.EffectiveFrom <= Now).MaxBy(v => v.EffectiveFrom),
+        [nameof(RuleSetHistory.Now)] = Now,
+        [nameof(RuleSetHistory.Withdraw)] = EventCallback.Factory.Create<RuleSet>(this, v => withdrawn.Add(v.Version)),
     });
 
     private static readonly RuleSet V1 = Version(1, Now.AddDays(-30));
@@ -56,29 +46,41 @@ public class RuleSetHistoryTests : BunitContext
         var buttons = cut.FindAll("button.ld-withdraw");
         Assert.Equal(["3"], buttons.Select(b => b.GetAttribute("data-version")));
         var states = cut.FindAll(".ld-version-state").Select(s => s.TextContent.Trim()).ToList();
-        Assert.Equal(["已撤回 withdrawn 2026-03-01 11:00 · finance-lead@liandong.local", "待生效 scheduled", "现行 in effect", ""], states);
-        Assert.Contains("现行版本 In effect: v2", cut.Markup);
+        Assert.Equal(["已撤回 2026-03-01 11:00 · finance-lead@liandong.local", "待生效", "现行", ""], states);
+        Assert.Contains("现行版本：v2（自 2026-02-28 12:00 起）", cut.Find(".ld-in-effect").TextContent);
     }
 
     [Fact]
-    public void Withdrawing_asks_for_confirmation_naming_the_version_and_its_effective_time_in_Shanghai()
+    public void Withdrawing_asks_for_confirmation_naming_the_version_its_time_in_Shanghai_and_what_stays_in_force()
     {
         var cut = Page(V1, V2, V3());
         cut.Find("button.ld-withdraw").Click();
 
-        var dialog = cut.WaitForElement(".rz-dialog");
-        Assert.Contains("撤回规则版本 Withdraw rule-set version", dialog.TextContent);
-        Assert.Contains("Withdraw v3, due to take effect on 2026-03-10 08:00 (Asia/Shanghai)? It will never take effect.", dialog.TextContent);
-        Assert.Contains("v2 stays in force instead.", dialog.TextContent);
+        var dialog = cut.WaitForElement("[data-testid=confirm-dialog]");
+        Assert.Contains("撤回规则版本 v3？", cut.Markup);
+        Assert.Contains("v3 原定于 2026-03-10 08:00（北京时间）生效，撤回后永不生效。", dialog.TextContent);
+        Assert.Contains("v2（继续执行）", dialog.TextContent);
         Assert.Empty(withdrawn);
 
-        cut.FindAll(".rz-dialog button").Single(b => b.TextContent.Contains("取消 Cancel")).Click();
-        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll(".rz-dialog")));
+        cut.Find("[data-testid=confirm-cancel]").Click();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=confirm-dialog]")));
         Assert.Empty(withdrawn);
 
         cut.Find("button.ld-withdraw").Click();
-        cut.WaitForElement(".rz-dialog");
-        cut.FindAll(".rz-dialog button").Single(b => b.TextContent.Contains("确认撤回 Withdraw")).Click();
+        cut.WaitForElement("[data-testid=confirm-ok]").Click();
         cut.WaitForAssertion(() => Assert.Equal([3], withdrawn));
+    }
+
+    [Fact]
+    public void The_confirmation_is_in_English_when_the_user_chose_English()
+    {
+        UseCulture(UiCulture.English);
+        var cut = Page(V1, V2, V3());
+        Assert.Equal(["Scheduled", "In effect", ""], cut.FindAll(".ld-version-state").Select(s => s.TextContent.Trim()).ToList());
+        cut.Find("button.ld-withdraw").Click();
+        var dialog = cut.WaitForElement("[data-testid=confirm-dialog]");
+        Assert.Contains("v3 is due to take effect on 2026-03-10 08:00 (Asia/Shanghai); once withdrawn it never takes effect.", dialog.TextContent);
+        Assert.Contains("v2 (stays in force)", dialog.TextContent);
+        Assert.DoesNotContain("撤回", dialog.TextContent);
     }
 }

@@ -75,42 +75,45 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
         var page = await SignedInAsync();
         await Fx.ScenarioAsync(page, "rules-publish", async () =>
         {
-            await OpenAsync(page, "/rules", "Rules");
-            await page.Locator("input[name=seePointRewardFen]").FillAsync("25000");
-            await page.Locator("input[name=seePointRewardFen]").PressAsync("Tab");
-            await Expect(page.Locator(".ld-compliance li")).ToContainTextAsync("largest payout per qualifying order for GP499 is 37500 fen, 5500 fen above price − cost 32000");
+            await OpenAsync(page, "/rules", "规则");
+            await page.Locator("input[name=seePointReward]").FillAsync("250");
+            await page.Locator("input[name=seePointReward]").PressAsync("Tab");
+            await Expect(page.Locator(".ld-compliance li")).ToContainTextAsync("礼包 GP499：单笔最高奖励 ¥375.00 超过礼包毛利 ¥320.00");
             await Expect(page.Locator("button.ld-publish")).ToBeDisabledAsync();
-            await Expect(page.Locator(".ld-blocked")).ToContainTextAsync("Publishing is blocked");
+            await Expect(page.Locator(".ld-blocked")).ToContainTextAsync("不能发布");
             await ShotAsync(page, "rules-refused");
 
-            await page.Locator("input[name=seePointRewardFen]").FillAsync("18000");
-            await page.Locator("input[name=seePointRewardFen]").PressAsync("Tab");
-            await Expect(page.Locator(".ld-compliance-ok")).ToContainTextAsync("Passes every limit");
-            await Expect(page.Locator(".ld-summary").First).ToContainTextAsync("earns ¥180.00 见点奖");
+            await page.Locator("input[name=seePointReward]").FillAsync("180.00");
+            await page.Locator("input[name=seePointReward]").PressAsync("Tab");
+            await Expect(page.Locator(".ld-compliance-ok")).ToContainTextAsync("通过全部限制");
+            await Expect(page.Locator(".ld-summary").First).ToContainTextAsync("得见点奖 ¥180.00");
 
             await page.Locator("button.ld-whatif").ClickAsync();
-            await Expect(page.Locator(".ld-whatif-panel")).ToContainTextAsync("见点奖 See-point");
-            await Expect(page.Locator(".ld-whatif-panel")).ToContainTextAsync("upgradeThreshold");
+            await Expect(page.Locator(".ld-whatif-panel")).ToContainTextAsync("见点奖");
+            await Expect(page.Locator(".ld-whatif-panel .ld-total").First).ToContainTextAsync("合计");
             await page.Locator(".ld-whatif-panel").ScrollIntoViewIfNeededAsync();
             await ShotAsync(page, "rules-whatif");
 
             await page.Locator("button.ld-publish").ClickAsync();
-            await page.GetByRole(AriaRole.Tab, new() { Name = "历史 History" }).ClickAsync();
-            var v2 = page.Locator(".ld-history .rz-data-row", new() { HasText = "v2" });
+            var confirm = page.Locator("[data-testid=confirm-dialog]");
+            await Expect(confirm).ToContainTextAsync("¥200.00 → ¥180.00");
+            await page.Locator("[data-testid=confirm-ok]").ClickAsync();
+            await page.GetByRole(AriaRole.Tab, new() { Name = "历史版本" }).ClickAsync();
+            var v2 = page.Locator(".ld-rule-history tr.ld-version-row", new() { HasText = "v2" });
             await Expect(v2).ToContainTextAsync("¥180.00");
             await Expect(v2).ToContainTextAsync(Fx.Console.AdminEmail);
             await ShotAsync(page, "rules-history");
 
-            // v2 is scheduled (not yet in effect): it alone offers 撤回, which asks first, naming v2 and its time.
+            // v2 is scheduled (not yet in effect): it alone offers 撤回, which asks first, naming v2, its time and v1 staying in force.
             await Expect(page.Locator("button.ld-withdraw")).ToHaveCountAsync(1);
             await v2.Locator("button.ld-withdraw").ClickAsync();
-            var dialog = page.Locator(".rz-dialog");
-            await Expect(dialog).ToContainTextAsync("Withdraw v2, due to take effect on");
-            await Expect(dialog).ToContainTextAsync("(Asia/Shanghai)? It will never take effect.");
-            await Expect(dialog).ToContainTextAsync("v1 stays in force instead.");
+            var dialog = page.Locator("[data-testid=confirm-dialog]");
+            await Expect(dialog).ToContainTextAsync("v2 原定于");
+            await Expect(dialog).ToContainTextAsync("（北京时间）生效，撤回后永不生效。");
+            await Expect(dialog).ToContainTextAsync("v1（继续执行）");
             await ShotAsync(page, "rules-withdraw-confirm");
-            await dialog.GetByRole(AriaRole.Button, new() { Name = "确认撤回 Withdraw" }).ClickAsync();
-            await Expect(v2).ToContainTextAsync("已撤回 withdrawn");
+            await page.Locator("[data-testid=confirm-ok]").ClickAsync();
+            await Expect(v2).ToContainTextAsync("已撤回");
             await Expect(page.Locator("button.ld-withdraw")).ToHaveCountAsync(0);
             await ShotAsync(page, "rules-withdrawn");
 
@@ -207,9 +210,9 @@ public class AdminPagesTests(AdminBrowserFixture afx) : IClassFixture<AdminBrows
             await page.Locator("[data-testid=confirm-ok]").ClickAsync();
             await Expect(page.Locator("[data-testid=member-rank]")).ToContainTextAsync("合伙人");
 
-            await OpenAsync(page, "/channel-tasks", Title("/channel-tasks"));
-            await Expect(page.Locator(".ld-page")).ToContainTextAsync("推荐代理 · 目标 target 1 · 30 天 days");
-            await Expect(page.Locator(".rz-data-row", new() { HasText = "已过期" }).First).ToContainTextAsync("G");
+            await OpenAsync(page, "/channel-tasks", "渠道任务");
+            await Expect(page.Locator(".ld-template")).ToContainTextAsync("目标 1 · 30 天");
+            await Expect(page.Locator(".ld-tasks tr.mud-table-row", new() { HasText = "已过期" }).First).ToContainTextAsync("G");
             await ShotAsync(page, "channel-tasks");
 
             await OpenAsync(page, "/audit", "审计日志");

@@ -79,22 +79,31 @@ public class FinanceTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
         {
             await page.GotoAsync("/gift-packs");
             await BrowserFixture.WaitForCircuitAsync(page);
-            await Expect(page.Locator(".rz-data-row", new() { HasText = "GP499" })).ToHaveCountAsync(1);
+            await Expect(page.Locator(".ld-packs tr.mud-table-row", new() { HasText = "GP499" })).ToHaveCountAsync(1);
             await page.ClickAsync("#new-pack");
-            var dialog = page.Locator(".rz-dialog");
+            var dialog = page.Locator("[data-testid=pack-dialog]");
             await dialog.Locator("input[name=Code]").FillAsync(code);
-            await dialog.Locator("input[name=Name]").FillAsync("新春礼包 Spring pack");
+            await dialog.Locator("input[name=Name]").FillAsync("新春礼包");
+            // A margin refusal first: ¥320.00 of rewards on a ¥149.00 margin, said in Chinese and in yuan.
+            await dialog.Locator("input[name=Price]").FillAsync("199.00");
+            await dialog.Locator("input[name=Cost]").FillAsync("50.00");
+            await dialog.Locator("input[name=Cost]").PressAsync("Tab");
+            await Expect(dialog.Locator("#pack-compliance")).ToContainTextAsync("单笔最高奖励 ¥320.00 超过礼包毛利 ¥149.00");
             await dialog.Locator("input[name=Price]").FillAsync("599.00");
             await dialog.Locator("input[name=Cost]").FillAsync("199.00");
             await dialog.Locator("input[name=Cost]").PressAsync("Tab");
-            await Expect(dialog.Locator("#pack-compliance")).ToContainTextAsync("can be switched on");
+            await Expect(dialog.Locator("#pack-compliance")).ToContainTextAsync("可以上架");
             await page.ClickAsync("#save-pack");
             await Expect(dialog).ToHaveCountAsync(0);
-            var row = page.Locator(".rz-data-row", new() { HasText = code });
-            await Expect(row).ToContainTextAsync("已下架 Off");
+            var row = page.Locator(".ld-packs tr.mud-table-row", new() { HasText = code });
+            await Expect(row).ToContainTextAsync("已下架");
             await Expect(row).ToContainTextAsync("¥599.00");
             await page.ClickAsync($"#switch-{code}");
-            await Expect(row).ToContainTextAsync("已上架 On");
+            await Expect(row).ToContainTextAsync("已上架");
+            // Switching off asks first.
+            await page.ClickAsync($"#switch-{code}");
+            await page.ClickAsync("[data-testid=confirm-ok]");
+            await Expect(row).ToContainTextAsync("已下架");
             await page.ScreenshotAsync(new() { Path = Path.Combine(fx.ScreenshotFolder, "gift-packs.png") });
         });
     }

@@ -82,10 +82,10 @@ public class MerchantScopeTests
         var (packs, _, user) = Services(h);
         SignInMerchant(user, h.MerchantId);
         var thin = new PackInput { Code = "THIN", Name = "Thin margin", Price = "400.00", Cost = "100.00", Stock = 5 };
-        Assert.Contains(await packs.CheckAsync(thin), v => v.Contains("largest payout per qualifying order for THIN"));
+        Assert.Contains(await packs.CheckAsync(thin), v => v is PayoutAboveMargin { PackCode: "THIN" });
         Assert.True((await packs.CreateAsync(thin)).Ok);
         var refused = await packs.SwitchAsync("THIN", true);
-        Assert.Contains("Cannot switch on", refused.Error);
+        Assert.StartsWith(PacksText.Format("SwitchOnRefused", "THIN", ""), refused.Error);
         Assert.False((await packs.GetAsync("THIN"))!.IsOn);
 
         thin.Cost = "50.00";
@@ -94,7 +94,7 @@ public class MerchantScopeTests
         Assert.True((await packs.SwitchAsync("THIN", true)).Ok);
         Assert.True((await packs.GetAsync("THIN"))!.IsOn);
         thin.Cost = "40.00";
-        Assert.Contains("Switch the pack off", (await packs.UpdateAsync("THIN", thin)).Error); // price changes only while off
+        Assert.Equal(PacksText.Get("Error.SwitchOffFirst"), (await packs.UpdateAsync("THIN", thin)).Error); // price changes only while off
         await using var db = await h.Db.CreateDbContextAsync();
         Assert.Equal(["pack.create", "pack.reprice", "pack.on"],
             await db.AuditLog.Where(a => a.Subject == "pack:THIN").OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
@@ -223,7 +223,7 @@ public sealed class AccessFixture_Finance : IAsyncLifetime
         await sp.GetRequiredService<RuleSetService>().PublishAsync(RuleParameters.Defaults, DateTimeOffset.UtcNow.AddMilliseconds(200), "test");
         await Task.Delay(300); // publishing never takes effect in the past
         await sp.GetRequiredService<PackService>().CreateAsync(otherMerchant, OtherPackCode, "Other pack", 49900, 17900, 10);
-        var stored = await sp.GetRequiredService<PackImageStore>().SaveAsync(OtherPackCode, new MemoryStream([0x89, 0x50, 0x4E, 0x47]), "photo.png", default);
+        var stored = await sp.GetRequiredService<PackImageStore>().SaveAsync(OtherPackCode, new MemoryStream(TestImages.Png1x1), "photo.png", default);
         await sp.GetRequiredService<PackService>().SetImageAsync(OtherPackCode, stored.FileName, "test");
         await sp.GetRequiredService<PackService>().SwitchOnAsync(OtherPackCode, "test");
         var engine = sp.GetRequiredService<RewardEngineService>();

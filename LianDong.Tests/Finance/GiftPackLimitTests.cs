@@ -29,10 +29,10 @@ public class GiftPackLimitTests
 
         var upside = await packs.CreateAsync(Input(h.MerchantId, "UP", "499.00", "499.01"));
         Assert.False(upside.Ok);
-        Assert.Contains("Supplier cost: at most the price ¥499.00", upside.Error);
+        Assert.Equal(LianDong.Console.Features.Rules.RulesText.Format("Violation.CostAbovePrice", "¥499.01", "¥499.00"), upside.Fields["Cost"]);
         var dear = await packs.CreateAsync(Input(h.MerchantId, "DEAR", "100000.01", "1.00"));
         Assert.False(dear.Ok);
-        Assert.Contains("Price: at most ¥100,000.00", dear.Error);
+        Assert.Equal(LianDong.Console.Features.Rules.RulesText.Format("Violation.PriceAboveMaximum", "¥100,000.01", "¥100,000.00"), dear.Fields["Price"]);
         Assert.Null(await packs.GetAsync("UP"));
         Assert.Null(await packs.GetAsync("DEAR"));
 

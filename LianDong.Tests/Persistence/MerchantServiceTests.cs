@@ -45,9 +45,9 @@ public class MerchantServiceTests : IAsyncLifetime
     {
         var merchants = h.Get<MerchantService>();
         Assert.True((await merchants.CreateAsync(new MerchantInput { Code = "A1", Name = "A" })).Ok);
-        Assert.Contains("taken", (await merchants.CreateAsync(new MerchantInput { Code = "A1", Name = "B" })).Error);
-        Assert.Contains("1–64 characters", (await merchants.CreateAsync(new MerchantInput { Code = "bad code!", Name = "B" })).Error);
-        Assert.Contains("Name is required", (await merchants.CreateAsync(new MerchantInput { Code = "C", Name = "" })).Error);
+        Assert.Equal(MerchantsText.Format("Error.CodeTaken", "A1"), (await merchants.CreateAsync(new MerchantInput { Code = "A1", Name = "B" })).Error);
+        Assert.Equal(MerchantsText.Get("Error.CodeFormat"), (await merchants.CreateAsync(new MerchantInput { Code = "bad code!", Name = "B" })).Error);
+        Assert.Equal(MerchantsText.Get("Error.NameRequired"), (await merchants.CreateAsync(new MerchantInput { Code = "C", Name = "" })).Error);
         Assert.Single(await merchants.ListAsync());
     }
 

@@ -1,5 +1,5 @@
 using LianDong.Domain;
-using System.ComponentModel.DataAnnotations;
+using LianDong.Console.Features.Rules;
 using LianDong.Console.Features.Shared;
 using LianDong.Console.Security;
 using LianDong.Console.Settings;
@@ -10,6 +10,7 @@ using LianDong.Domain.Identity;
 using LianDong.Domain.Packs;
 using LianDong.Domain.Payouts;
 using LianDong.Domain.Persistence;
+using LianDong.Domain.Rules;
 using Microsoft.EntityFrameworkCore;
 
 namespace LianDong.Console.Features.GiftPacks;
@@ -17,34 +18,63 @@ namespace LianDong.Console.Features.GiftPacks;
 public sealed record PackRow(long Id, long MerchantId, string MerchantCode, string Code, string Name, string? Description,
     long PriceFen, long CostFen, int Stock, int SoldCount, bool IsOn, string? ImageFile);
 
-public sealed class PackInput
+/// <summary>The pack form's fields as typed; amounts in yuan ("499.00", "1,000", full-width digits).</summary>
+public sealed partial class PackInput
 {
+    public const int MaxNameLength = 200, MaxDescriptionLength = 2000, MaxStock = 10_000_000;
+
     public long? MerchantId { get; set; }
-
-    [Required(ErrorMessage = "请输入编码 Code is required.")]
-    [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "编码 Code: 1–64 characters of A–Z a–z 0–9 _ -")]
     public string Code { get; set; } = "";
-
-    [Required(ErrorMessage = "请输入名称 Name is required."), StringLength(200)]
     public string Name { get; set; } = "";
-
-    [StringLength(2000)]
     public string? Description { get; set; }
-
-    [Required(ErrorMessage = "请输入价格 Price is required.")]
-    [RegularExpression(@"^\d{1,9}(\.\d{1,2})?$", ErrorMessage = "价格 Price: yuan with at most two decimals, e.g. 499.00")]
     public string Price { get; set; } = "";
-
-    [Required(ErrorMessage = "请输入供货成本 Supplier cost is required.")]
-    [RegularExpression(@"^\d{1,9}(\.\d{1,2})?$", ErrorMessage = "供货成本 Supplier cost: yuan with at most two decimals, e.g. 179.00")]
     public string Cost { get; set; } = "";
-
-    [Range(0, 10_000_000, ErrorMessage = "库存 Stock: 0 to 10,000,000")]
     public int Stock { get; set; }
 
-    public long PriceFen => PayoutResultFile.TryParseYuan(Price, out var f) ? f : -1;
-    public long CostFen => PayoutResultFile.TryParseYuan(Cost, out var f) ? f : -1;
+    public long PriceFen => Display.ParseYuan(Price) ?? -1;
+    public long CostFen => Display.ParseYuan(Cost) ?? -1;
+
+    /// <summary>One message per field that is wrong, in the user's language, keyed by the field's name.</summary>
+    public IReadOnlyDictionary<string, string> Errors()
+    {
+        var errors = new Dictionary<string, string>();
+        var code = Code.Trim();
+        if (code.Length == 0) errors[nameof(Code)] = PacksText.Get("Error.CodeRequired");
+        else if (!CodePattern().IsMatch(code)) errors[nameof(Code)] = PacksText.Get("Error.CodeFormat");
+        if (string.IsNullOrWhiteSpace(Name)) errors[nameof(Name)] = PacksText.Get("Error.NameRequired");
+        else if (Name.Trim().Length > MaxNameLength) errors[nameof(Name)] = PacksText.Get("Error.NameTooLong");
+        if (Description?.Length > MaxDescriptionLength) errors[nameof(Description)] = PacksText.Get("Error.DescriptionTooLong");
+        if (string.IsNullOrWhiteSpace(Price)) errors[nameof(Price)] = PacksText.Get("Error.PriceRequired");
+        else if (!TwoDecimals(Price) || PriceFen < 0) errors[nameof(Price)] = PacksText.Get("Error.Yuan");
+        if (string.IsNullOrWhiteSpace(Cost)) errors[nameof(Cost)] = PacksText.Get("Error.CostRequired");
+        else if (!TwoDecimals(Cost) || CostFen < 0) errors[nameof(Cost)] = PacksText.Get("Error.Yuan");
+        if (Stock is < 0 or > MaxStock) errors[nameof(Stock)] = PacksText.Get("Error.Stock");
+        // The domain refuses these too (RuleSetValidator.PackFigureViolations); said at the field they concern.
+        if (!errors.ContainsKey(nameof(Price)) && !errors.ContainsKey(nameof(Cost)))
+            foreach (var v in RuleSetValidator.PackFigureViolations(PriceFen, CostFen))
+                errors[v is PackCostNegative or PackCostAbovePrice ? nameof(Cost) : nameof(Price)] = RuleWords.Say(v);
+        return errors;
+    }
+
+    /// <summary>Yuan with digits before the point and at most two after: "179.999", "499." and ".5" are typos (Money.TryParse reads the rest).</summary>
+    private static bool TwoDecimals(string text) =>
+        text.Trim().Split('.', '．') is var parts && parts[0].Trim().Length > 0 && (parts.Length == 1 || parts.Length == 2 && parts[1].Length is >= 1 and <= 2);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex CodePattern();
 }
+
+/// <summary>What saving the pack form did: done, or messages per field and for the whole form, in the user's language.</summary>
+public sealed record PackOutcome(IReadOnlyDictionary<string, string> Fields, string? Error)
+{
+    public bool Ok => Fields.Count == 0 && Error is null;
+    public static PackOutcome Success { get; } = new(new Dictionary<string, string>(), null);
+    public static PackOutcome Fail(string error) => new(new Dictionary<string, string>(), error);
+    public static PackOutcome Field(string field, string error) => new(new Dictionary<string, string> { [field] = error }, null);
+}
+
+/// <summary>One page of the pack list and how many packs match.</summary>
+public sealed record PackPage(IReadOnlyList<PackRow> Rows, int Total);
 
 /// <summary>
 /// Gift packs for the merchant pages. A Merchant user sees and changes only its own merchant's packs (checked here on
@@ -53,13 +83,49 @@ public sealed class PackInput
 /// </summary>
 public sealed class GiftPackService(IDbContextFactory<LianDongDbContext> dbs, PackService packs, ICurrentUser current, PackImageStore images)
 {
-    public async Task<IReadOnlyList<PackRow>> ListAsync(long beforeId = long.MaxValue, int take = 200, CancellationToken ct = default)
+    /// <summary>The sort names the list accepts, the grid's column names (anything else sorts newest first).</summary>
+    public static readonly IReadOnlySet<string> Sorts = new HashSet<string>
+        { nameof(PackRow.Id), nameof(PackRow.Code), nameof(PackRow.Name), nameof(PackRow.PriceFen), nameof(PackRow.Stock), nameof(PackRow.SoldCount) };
+
+    /// <summary>
+    /// One page of the packs the user may see, matching <paramref name="search"/> (a code or name prefix), sorted by a
+    /// whitelisted column with the id as tie-breaker. Paged and counted in the database.
+    /// </summary>
+    public async Task<PackPage> PageAsync(string? search, string? sortBy, bool descending, int skip, int take, CancellationToken ct = default)
     {
         await current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Merchant);
         var scope = await current.GetMerchantScopeAsync();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return (await Rows(db, Scoped(db, scope).Where(p => p.Id < beforeId).OrderByDescending(p => p.Id).Take(take)).ToListAsync(ct)).OrderByDescending(r => r.Id).ToList();
+        var q = Scoped(db, scope);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var s = search.Trim();
+            q = q.Where(p => p.Code.StartsWith(s) || p.Name.StartsWith(s));
+        }
+        var total = await q.CountAsync(ct);
+        var sort = Sorts.Contains(sortBy ?? "") ? sortBy! : nameof(PackRow.Id);
+        if (sortBy != sort) descending = true;
+        q = (sort, descending) switch
+        {
+            (nameof(PackRow.Code), false) => q.OrderBy(p => p.Code).ThenBy(p => p.Id),
+            (nameof(PackRow.Code), true) => q.OrderByDescending(p => p.Code).ThenByDescending(p => p.Id),
+            (nameof(PackRow.Name), false) => q.OrderBy(p => p.Name).ThenBy(p => p.Id),
+            (nameof(PackRow.Name), true) => q.OrderByDescending(p => p.Name).ThenByDescending(p => p.Id),
+            (nameof(PackRow.PriceFen), false) => q.OrderBy(p => p.PriceFen).ThenBy(p => p.Id),
+            (nameof(PackRow.PriceFen), true) => q.OrderByDescending(p => p.PriceFen).ThenByDescending(p => p.Id),
+            (nameof(PackRow.Stock), false) => q.OrderBy(p => p.Stock).ThenBy(p => p.Id),
+            (nameof(PackRow.Stock), true) => q.OrderByDescending(p => p.Stock).ThenByDescending(p => p.Id),
+            (nameof(PackRow.SoldCount), false) => q.OrderBy(p => p.SoldCount).ThenBy(p => p.Id),
+            (nameof(PackRow.SoldCount), true) => q.OrderByDescending(p => p.SoldCount).ThenByDescending(p => p.Id),
+            (_, false) => q.OrderBy(p => p.Id),
+            _ => q.OrderByDescending(p => p.Id),
+        };
+        var rows = await Rows(db, q.Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 100))).ToListAsync(ct);
+        return new PackPage(rows, total);
     }
+
+    /// <summary>The newest packs the user may see (a merchant only its own).</summary>
+    public async Task<IReadOnlyList<PackRow>> ListAsync(CancellationToken ct = default) => (await PageAsync(null, nameof(PackRow.Id), true, 0, 100, ct)).Rows;
 
     public async Task<PackRow?> GetAsync(string code, CancellationToken ct = default)
     {
@@ -81,73 +147,101 @@ public sealed class GiftPackService(IDbContextFactory<LianDongDbContext> dbs, Pa
     }
 
     /// <summary>The compliance check shown before saving: what switching this pack on would break under the published rules.</summary>
-    public async Task<IReadOnlyList<string>> CheckAsync(PackInput input, CancellationToken ct = default)
+    public async Task<IReadOnlyList<RuleViolation>> CheckAsync(PackInput input, CancellationToken ct = default)
     {
         await current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Merchant);
-        if (input.PriceFen < 0 || input.CostFen < 0) return ["价格和成本须为元 Price and cost must be yuan amounts"];
+        if (input.PriceFen < 0 || input.CostFen < 0) return [];
         return await packs.CheckFiguresAsync(string.IsNullOrWhiteSpace(input.Code) ? "(new)" : input.Code.Trim(), input.PriceFen, input.CostFen, ct);
     }
 
-    public async Task<Outcome> CreateAsync(PackInput input, CancellationToken ct = default)
+    /// <summary>Creates the pack (off), with its picture when one was chosen; the picture is checked before anything is saved.</summary>
+    public async Task<PackOutcome> CreateAsync(PackInput input, byte[]? image = null, CancellationToken ct = default)
     {
         var actor = await current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Merchant);
         var scope = await current.GetMerchantScopeAsync();
-        if (Validate(input) is { } invalid) return invalid;
+        if (input.Errors() is { Count: > 0 } invalid) return new PackOutcome(invalid, null);
+        if (image is not null && ImageError(image) is { } bad) return PackOutcome.Field("Image", bad);
         var merchantId = scope.MerchantId ?? input.MerchantId;
-        if (merchantId is null) return Outcome.Fail("请选择商户 Choose a merchant.");
-        if (!scope.Allows(merchantId.Value)) return Outcome.Fail("不能为其他商户创建礼包 You cannot create packs for another merchant.");
+        if (merchantId is null) return PackOutcome.Field("MerchantId", PacksText.Get("Error.Merchant"));
+        if (!scope.Allows(merchantId.Value)) return PackOutcome.Field("MerchantId", PacksText.Get("Error.OtherMerchant"));
+        var code = input.Code.Trim();
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+            if (await db.GiftPacks.AnyAsync(p => p.Code == code, ct)) return PackOutcome.Field(nameof(PackInput.Code), PacksText.Format("Error.CodeTaken", code));
         try
         {
-            var pack = await packs.CreateAsync(merchantId.Value, input.Code.Trim(), input.Name.Trim(), input.PriceFen, input.CostFen, input.Stock, ct);
+            var pack = await packs.CreateAsync(merchantId.Value, code, input.Name.Trim(), input.PriceFen, input.CostFen, input.Stock, ct);
             await packs.EditAsync(pack.Code, input.Name, input.Description, input.Stock, actor, ct);
             await AuditCreateAsync(actor, pack, ct);
-            return Outcome.Success;
+            if (image is not null)
+            {
+                var stored = await images.SaveAsync(pack.Code, image, ct);
+                if (!stored.Ok) return PackOutcome.Field("Image", stored.Error!);
+                await packs.SetImageAsync(pack.Code, stored.FileName, actor, ct);
+            }
+            return PackOutcome.Success;
         }
-        catch (EngineException e) { return Outcome.Fail(e.Message); }
+        catch (EngineException e) { return Refused(e); }
     }
 
     /// <summary>Saves name, description, stock, and price/cost (the latter only while the pack is off: paid orders keep theirs).</summary>
-    public async Task<Outcome> UpdateAsync(string code, PackInput input, CancellationToken ct = default)
+    public async Task<PackOutcome> UpdateAsync(string code, PackInput input, byte[]? image = null, CancellationToken ct = default)
     {
         var actor = await current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Merchant);
-        if (Validate(input) is { } invalid) return invalid;
+        if (input.Errors() is { Count: > 0 } invalid) return new PackOutcome(invalid, null);
+        if (image is not null && ImageError(image) is { } bad) return PackOutcome.Field("Image", bad);
         var pack = await GetAsync(code, ct);
-        if (pack is null) return Outcome.Fail($"没有该礼包 No pack {code}.");
+        if (pack is null) return PackOutcome.Fail(PacksText.Format("Error.NoPack", code));
         try
         {
             if (pack.PriceFen != input.PriceFen || pack.CostFen != input.CostFen)
             {
-                if (pack.IsOn) return Outcome.Fail("请先下架再改价 Switch the pack off before changing its price or cost.");
+                if (pack.IsOn) return PackOutcome.Fail(PacksText.Get("Error.SwitchOffFirst"));
                 await packs.RepriceAsync(code, input.PriceFen, input.CostFen, actor, ct);
             }
             await packs.EditAsync(code, input.Name, input.Description, input.Stock, actor, ct);
-            return Outcome.Success;
+            if (image is not null)
+            {
+                var stored = await images.SaveAsync(code, image, ct);
+                if (!stored.Ok) return PackOutcome.Field("Image", stored.Error!);
+                await packs.SetImageAsync(code, stored.FileName, actor, ct);
+            }
+            return PackOutcome.Success;
         }
-        catch (EngineException e) { return Outcome.Fail(e.Message); }
+        catch (EngineException e) { return Refused(e); }
     }
 
     public async Task<Outcome> SwitchAsync(string code, bool on, CancellationToken ct = default)
     {
         var actor = await current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Merchant);
-        if (await GetAsync(code, ct) is null) return Outcome.Fail($"没有该礼包 No pack {code}.");
+        if (await GetAsync(code, ct) is null) return Outcome.Fail(PacksText.Format("Error.NoPack", code));
         try
         {
             if (on) await packs.SwitchOnAsync(code, actor, ct);
             else await packs.SwitchOffAsync(code, actor, ct);
             return Outcome.Success;
         }
-        catch (EngineException e) { return Outcome.Fail("不能上架 Cannot switch on: " + e.Message); }
+        catch (ComplianceViolationException e)
+        {
+            return Outcome.Fail(PacksText.Format("SwitchOnRefused", code, string.Join("；", e.Details.Select(RuleWords.Say))));
+        }
+        catch (EngineException) { return Outcome.Fail(PacksText.Get("Error.Refused")); }
     }
 
     public async Task<Outcome> SaveImageAsync(string code, Stream content, string fileName, CancellationToken ct = default)
     {
         var actor = await current.RequireRoleAsync(AppRoles.PlatformAdmin, AppRoles.Merchant);
-        if (await GetAsync(code, ct) is null) return Outcome.Fail($"没有该礼包 No pack {code}.");
+        if (await GetAsync(code, ct) is null) return Outcome.Fail(PacksText.Format("Error.NoPack", code));
         var stored = await images.SaveAsync(code, content, fileName, ct);
         if (!stored.Ok) return Outcome.Fail(stored.Error!);
         await packs.SetImageAsync(code, stored.FileName, actor, ct);
         return Outcome.Success;
     }
+
+    /// <summary>Why a chosen picture cannot be used, or null: judged by its content, as the store will.</summary>
+    public static string? ImageError(byte[] image) =>
+        image.Length > PackImageStore.MaxBytes ? PacksText.Get("Error.ImageTooLarge")
+        : PackImageFormat.Detect(image) is null ? PacksText.Get("Error.ImageNotPicture")
+        : null;
 
     /// <summary>The image of a pack in <paramref name="scope"/>, or null (for the image endpoint, which has no circuit).</summary>
     public async Task<StoredPackImage?> ImageAsync(string code, MerchantScope scope, CancellationToken ct = default)
@@ -157,6 +251,12 @@ public sealed class GiftPackService(IDbContextFactory<LianDongDbContext> dbs, Pa
             file = (await Rows(db, Scoped(db, scope).Where(p => p.Code == code)).FirstOrDefaultAsync(ct))?.ImageFile;
         return file is null ? null : await images.FindAsync(file, ct);
     }
+
+    /// <summary>An engine refusal in the user's language: a compliance one at the field it concerns, anything else in general words.</summary>
+    private static PackOutcome Refused(EngineException e) => e is ComplianceViolationException c
+        ? new PackOutcome(c.Details.GroupBy(v => v is PackCostNegative or PackCostAbovePrice ? nameof(PackInput.Cost) : nameof(PackInput.Price))
+            .ToDictionary(g => g.Key, g => string.Join("；", g.Select(RuleWords.Say))), null)
+        : PackOutcome.Fail(PacksText.Get("Error.Refused"));
 
     private async Task AuditCreateAsync(string actor, GiftPack pack, CancellationToken ct)
     {
@@ -176,19 +276,6 @@ public sealed class GiftPackService(IDbContextFactory<LianDongDbContext> dbs, Pa
         from p in packs
         join m in db.Merchants on p.MerchantId equals m.Id
         select new PackRow(p.Id, p.MerchantId, m.Code, p.Code, p.Name, p.Description, p.PriceFen, p.CostFen, p.Stock, p.SoldCount, p.IsOn, p.ImageFile);
-
-    private static Outcome? Validate(PackInput input)
-    {
-        var errors = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(input, new ValidationContext(input), errors, validateAllProperties: true))
-            return Outcome.Fail(string.Join(" ", errors.Select(e => e.ErrorMessage)));
-        // The domain refuses these too (RuleSetValidator.ValidatePackFigures); said here in the form's words.
-        if (input.PriceFen > InputLimits.MaxPackPriceFen)
-            return Outcome.Fail($"价格不能超过 {Money.FromFen(InputLimits.MaxPackPriceFen)} Price: at most {Money.FromFen(InputLimits.MaxPackPriceFen)} (was {Money.FromFen(input.PriceFen)}).");
-        if (input.CostFen > input.PriceFen)
-            return Outcome.Fail($"供货成本不能高于价格 Supplier cost: at most the price {Money.FromFen(input.PriceFen)} (was {Money.FromFen(input.CostFen)}).");
-        return null;
-    }
 }
 
 public static class PackImageEndpoints

@@ -25,23 +25,41 @@ public sealed class PackImageStore(IDbContextFactory<LianDongDbContext> dbs, Lia
     /// <summary>Where images lived before: the data folder (beside the database file) + <c>pack-images/</c>.</summary>
     private string LegacyFolder => Path.Combine(DataProtectionSetup.DataFolderPath(settings.ConnectionString), "pack-images");
 
+    /// <summary>
+    /// Stores an uploaded picture. Its type comes from its content (<see cref="PackImageFormat"/>), never from
+    /// <paramref name="fileName"/>: anything but a well-formed PNG, JPEG or WebP is refused with a message for the user.
+    /// </summary>
     public async Task<(bool Ok, string? Error, string? FileName)> SaveAsync(string code, Stream content, string fileName, CancellationToken ct)
     {
-        var ext = Path.GetExtension(fileName);
-        if (!Types.TryGetValue(ext, out var type)) return (false, "图片须为 PNG/JPEG/WebP The image must be a .png, .jpg or .webp file.", null);
+        var bytes = await ReadAsync(content, ct);
+        if (bytes is null) return (false, PacksText.Get("Error.ImageTooLarge"), null);
+        return await SaveAsync(code, bytes, ct);
+    }
+
+    /// <summary>Stores picture bytes already read (the pack form reads them when the file is chosen).</summary>
+    public async Task<(bool Ok, string? Error, string? FileName)> SaveAsync(string code, byte[] bytes, CancellationToken ct)
+    {
+        if (bytes.Length > MaxBytes) return (false, PacksText.Get("Error.ImageTooLarge"), null);
+        if (PackImageFormat.Detect(bytes) is not { } type) return (false, PacksText.Get("Error.ImageNotPicture"), null);
+        var name = $"{code}-{Guid.NewGuid():N}{type.Extension}";
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        db.PackImages.Add(new PackImage(name, type.ContentType, bytes, time.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
+        return (true, null, name);
+    }
+
+    /// <summary>The stream's bytes, or null when there are more than <see cref="MaxBytes"/> (reading stops there).</summary>
+    public static async Task<byte[]?> ReadAsync(Stream content, CancellationToken ct)
+    {
         using var copy = new MemoryStream();
         var buffer = new byte[81920];
         int n;
         while ((n = await content.ReadAsync(buffer, ct)) > 0)
         {
-            if (copy.Length + n > MaxBytes) return (false, "图片不能超过 2 MB The image must be at most 2 MB.", null);
+            if (copy.Length + n > MaxBytes) return null;
             copy.Write(buffer, 0, n);
         }
-        var name = $"{code}-{Guid.NewGuid():N}{ext.ToLowerInvariant()}";
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        db.PackImages.Add(new PackImage(name, type, copy.ToArray(), time.GetUtcNow()));
-        await db.SaveChangesAsync(ct);
-        return (true, null, name);
+        return copy.ToArray();
     }
 
     public async Task<StoredPackImage?> FindAsync(string fileName, CancellationToken ct)

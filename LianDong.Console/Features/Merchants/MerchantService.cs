@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using LianDong.Console.Features.Shared;
 using LianDong.Console.Security;
 using LianDong.Domain.Compliance;
@@ -10,17 +9,30 @@ namespace LianDong.Console.Features.Merchants;
 
 public sealed record MerchantRow(long Id, string Code, string Name, string? Contact, IReadOnlyList<string> Users);
 
-public sealed class MerchantInput
+/// <summary>The merchant form's fields as typed.</summary>
+public sealed partial class MerchantInput
 {
-    [Required(ErrorMessage = "请输入编码 Code is required.")]
-    [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "编码 Code: 1–64 characters of A–Z a–z 0–9 _ -")]
+    public const int MaxLength = 200;
+
     public string Code { get; set; } = "";
-
-    [Required(ErrorMessage = "请输入名称 Name is required."), StringLength(200)]
     public string Name { get; set; } = "";
-
-    [StringLength(200)]
     public string? Contact { get; set; }
+
+    /// <summary>One message per field that is wrong, in the user's language, keyed by the field's name.</summary>
+    public IReadOnlyDictionary<string, string> Errors()
+    {
+        var errors = new Dictionary<string, string>();
+        var code = Code.Trim();
+        if (code.Length == 0) errors[nameof(Code)] = MerchantsText.Get("Error.CodeRequired");
+        else if (!CodePattern().IsMatch(code)) errors[nameof(Code)] = MerchantsText.Get("Error.CodeFormat");
+        if (string.IsNullOrWhiteSpace(Name)) errors[nameof(Name)] = MerchantsText.Get("Error.NameRequired");
+        else if (Name.Trim().Length > MaxLength) errors[nameof(Name)] = MerchantsText.Get("Error.NameTooLong");
+        if (Contact?.Trim().Length > MaxLength) errors[nameof(Contact)] = MerchantsText.Get("Error.ContactTooLong");
+        return errors;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex CodePattern();
 }
 
 /// <summary>Merchants (suppliers) and the users bound to them. Admins only; every change is audited.</summary>
@@ -43,7 +55,7 @@ public sealed class MerchantService(IDbContextFactory<LianDongDbContext> dbs, IC
         if (Validate(input) is { } invalid) return invalid;
         await using var db = await dbs.CreateDbContextAsync(ct);
         var code = input.Code.Trim();
-        if (await db.Merchants.AnyAsync(m => m.Code == code, ct)) return Outcome.Fail($"商户编码已存在 Merchant code {code} is taken.");
+        if (await db.Merchants.AnyAsync(m => m.Code == code, ct)) return Outcome.Fail(MerchantsText.Format("Error.CodeTaken", code));
 
         var merchant = new Merchant(code, input.Name.Trim(), Blank(input.Contact), clock.GetUtcNow());
         db.Merchants.Add(merchant);
@@ -58,10 +70,10 @@ public sealed class MerchantService(IDbContextFactory<LianDongDbContext> dbs, IC
         if (Validate(input) is { } invalid) return invalid;
         await using var db = await dbs.CreateDbContextAsync(ct);
         var merchant = await db.Merchants.SingleOrDefaultAsync(m => m.Id == id, ct);
-        if (merchant is null) return Outcome.Fail($"没有该商户 No merchant with id {id}.");
+        if (merchant is null) return Outcome.Fail(MerchantsText.Get("Error.NoMerchant"));
         var code = input.Code.Trim();
         if (code != merchant.Code && await db.Merchants.AnyAsync(m => m.Code == code, ct))
-            return Outcome.Fail($"商户编码已存在 Merchant code {code} is taken.");
+            return Outcome.Fail(MerchantsText.Format("Error.CodeTaken", code));
 
         var (oldCode, oldName, oldContact) = (merchant.Code, merchant.Name, merchant.Contact);
         merchant.ChangeCode(code);
@@ -80,13 +92,8 @@ public sealed class MerchantService(IDbContextFactory<LianDongDbContext> dbs, IC
         return await SaveAsync(db, code, ct);
     }
 
-    private static Outcome? Validate(MerchantInput input)
-    {
-        var errors = new List<ValidationResult>();
-        return Validator.TryValidateObject(input, new ValidationContext(input), errors, validateAllProperties: true)
-            ? null
-            : Outcome.Fail(string.Join(" ", errors.Select(e => e.ErrorMessage)));
-    }
+    private static Outcome? Validate(MerchantInput input) =>
+        input.Errors() is { Count: > 0 } errors ? Outcome.Fail(string.Join(" ", errors.Values)) : null;
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
@@ -100,7 +107,7 @@ public sealed class MerchantService(IDbContextFactory<LianDongDbContext> dbs, IC
         catch (DbUpdateException)
         {
             // Two admins saving the same new code at once: the unique index decides.
-            return Outcome.Fail($"商户编码已存在 Merchant code {code} is taken.");
+            return Outcome.Fail(MerchantsText.Format("Error.CodeTaken", code));
         }
     }
 }

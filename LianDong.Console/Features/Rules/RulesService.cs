@@ -8,7 +8,7 @@ namespace LianDong.Console.Features.Rules;
 
 public sealed record RuleSetOverview(IReadOnlyList<RuleSet> Versions, RuleSet? InEffect, IReadOnlyList<PackFigures> PacksOn);
 
-public sealed record PublishResult(RuleSet? Published, IReadOnlyList<string> Refusals);
+public sealed record PublishResult(RuleSet? Published, IReadOnlyList<RuleViolation> Refusals);
 
 public sealed record WithdrawResult(RuleSet? Withdrawn, string? Refusal);
 
@@ -36,7 +36,7 @@ public sealed class RulesService(IDbContextFactory<LianDongDbContext> dbs, ICurr
         }
         catch (ComplianceViolationException e)
         {
-            return new PublishResult(null, e.Violations);
+            return new PublishResult(null, e.Details);
         }
     }
 
@@ -48,10 +48,24 @@ public sealed class RulesService(IDbContextFactory<LianDongDbContext> dbs, ICurr
         {
             return new WithdrawResult(await ruleSets.WithdrawAsync(version, actor, ct), null);
         }
-        catch (RuleSetWithdrawalRefusedException e)
+        catch (RuleSetWithdrawalRefusedException)
         {
-            return new WithdrawResult(null, e.Message);
+            return new WithdrawResult(null, await RefusalAsync(version, ct));
         }
+    }
+
+    /// <summary>
+    /// Why a withdrawal was refused, in the user's language: the engine's message is for the API (both languages glued),
+    /// so the reason is read again from the version as it stands now.
+    /// </summary>
+    private async Task<string> RefusalAsync(int version, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var row = await db.RuleSets.AsNoTracking().FirstOrDefaultAsync(r => r.Version == version, ct);
+        return row is null ? RulesText.Format("Withdraw.NoSuchVersion", version)
+            : row.IsWithdrawn ? RulesText.Format("Withdraw.AlreadyWithdrawn", version)
+            : row.EffectiveFrom <= time.GetUtcNow() ? RulesText.Format("Withdraw.InEffect", version)
+            : RulesText.Format("Withdraw.Used", version);
     }
 
     public async Task<WhatIfResult> WhatIfAsync(RuleParameters draft, IProgress<int> progress, CancellationToken ct = default)
