@@ -2,8 +2,8 @@ namespace LianDong.Console.Hosting;
 
 /// <summary>
 /// Security headers on every response (pages, API, static files, errors). The content security
-/// policy is the strictest Blazor Server and Radzen run under: scripts and styles only from the
-/// console itself (Radzen writes style attributes, hence 'unsafe-inline' for styles only), the
+/// policy is the strictest Blazor Server and MudBlazor run under: scripts and styles only from the
+/// console itself (MudBlazor writes style attributes, hence 'unsafe-inline' for styles only), the
 /// circuit's WebSocket back to the same origin, no plug-ins, no framing, forms post only here.
 /// </summary>
 public static class SecurityHeaders

@@ -11,7 +11,6 @@ using LianDong.Domain.Persistence;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Configuration.Memory;
-using Radzen;
 using MudBlazor.Services;
 using LianDong.Console.Localization;
 
@@ -27,13 +26,13 @@ public static class WebConsole
             Args = args,
             WebRootPath = WebRoot.Resolve(),
             // Named explicitly so a host built from another entry point (the browser tests) still finds
-            // LianDong.Console.staticwebassets.runtime.json, which maps Radzen's _content/ files.
+            // LianDong.Console.staticwebassets.runtime.json, which maps MudBlazor's _content/ files.
             ApplicationName = typeof(WebConsole).Assembly.GetName().Name,
         });
         AddDefaults(builder.Configuration);
         if (!ListenAddresses.AnyGiven(builder.Configuration)) builder.WebHost.UseUrls(SettingsDefaults.Urls);
 
-        // Radzen's _content/ files and the linked wwwroot-assets are served in every environment,
+        // MudBlazor's _content/ files and the linked wwwroot-assets are served in every environment,
         // not only Development (the SDK turns static web assets on only there by default).
         builder.WebHost.UseStaticWebAssets();
         WebRoot.AddPublishedAssets(builder.Environment);
@@ -59,7 +58,6 @@ public static class WebConsole
         services.AddCascadingAuthenticationState();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityAuthenticationStateProvider>();
-        services.AddRadzenComponents();
         services.AddMudServices();
         services.AddTransient<MudBlazor.MudLocalizer, LianDong.Console.Localization.MudText>();
         services.AddLianDongLocalization();

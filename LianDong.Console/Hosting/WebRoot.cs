@@ -13,7 +13,7 @@ public static class WebRoot
     public static string Resolve() => Path.Combine(AppContext.BaseDirectory, FolderName);
 
     /// <summary>
-    /// In a published folder the SDK copies Radzen's <c>_content/</c> files into <c>wwwroot/</c> (there is
+    /// In a published folder the SDK copies MudBlazor's <c>_content/</c> files into <c>wwwroot/</c> (there is
     /// no static web assets manifest there), so that folder is served too when it exists.
     /// </summary>
     public static void AddPublishedAssets(IWebHostEnvironment environment)

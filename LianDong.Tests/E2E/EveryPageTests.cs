@@ -116,7 +116,7 @@ public partial class EveryPageTests(AdminBrowserFixture fx) : IClassFixture<Admi
             var rest = ResourceFilesTests.KeptChineseTerms.Aggregate(text, (t, term) => t.Replace(term, ""));
             return rest.FirstOrDefault(ResourceFilesTests.IsChinese) is var c && c != default ? c.ToString() : null;
         }
-        var word = EnglishWord().Matches(text).Select(m => m.Value).FirstOrDefault(w => !AllowedInChinese.Contains(w));
+        var word = EnglishWord().Matches(ResourceFilesTests.WithoutLiterals(text)).Select(m => m.Value).FirstOrDefault(w => !AllowedInChinese.Contains(w));
         return word;
     }
 

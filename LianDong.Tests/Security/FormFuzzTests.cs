@@ -23,10 +23,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
-using Radzen;
 using Microsoft.AspNetCore.Components;
-using MudBlazor;
-using MudBlazor.Services;
 using Xunit.Abstractions;
 
 namespace LianDong.Tests.Security;
@@ -65,7 +62,6 @@ public class FormFuzzTests : BunitContext, IAsyncLifetime
         Services.AddConsoleFeatures();
         Services.AddLianDongEngine();
         Services.AddScoped<ICurrentUser>(_ => user);
-        Services.AddRadzenComponents();
         Services.AddMudServices(); // the pages already on MudBlazor (payout account, support fund)
         Services.AddLocalization();
         user.SignIn("admin@test.local", AppRoles.PlatformAdmin);

@@ -34,14 +34,6 @@ public static class Display
 
     public static string Rank(MemberRank r) => UiText.Get("Rank." + r);
 
-    /// <summary>Radzen's badge colour for a rank, while the member and team pages are still on Radzen (issue 15).</summary>
-    public static Radzen.BadgeStyle RankStyle(MemberRank r) => r switch
-    {
-        MemberRank.Member => Radzen.BadgeStyle.Light,
-        MemberRank.Agent => Radzen.BadgeStyle.Info,
-        _ => Radzen.BadgeStyle.Warning,
-    };
-
     public static Color RankColor(MemberRank r) => r switch
     {
         MemberRank.Member => Color.Default,
