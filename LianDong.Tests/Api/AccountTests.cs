@@ -73,7 +73,8 @@ public class AccountTests : IDisposable
             ["Input.New"] = "abc",
             ["Input.Confirm"] = "abc",
         }));
-        Assert.Contains("at least 12 characters", System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+        // Identity's policy message in the page's language (Chinese without a language cookie): LocalizedIdentityErrorDescriber.
+        Assert.Contains("密码至少需要 12 个字符", System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
         await FormLogin.SignInAsync(NewClient(), email, old);
     }
 

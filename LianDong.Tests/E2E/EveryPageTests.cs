@@ -24,7 +24,10 @@ public partial class EveryPageTests(AdminBrowserFixture fx) : IClassFixture<Admi
 {
     private BrowserFixture B => fx.Browser;
 
-    /// <summary>The console's own words (headings, menus, buttons, column heads, labels, messages), not the data in cells.</summary>
+    /// <summary>
+    /// The console's own words (headings, menus, buttons, column heads, labels, messages), not the data: table cells and
+    /// anything marked translate="no" (names, codes, e-mails) are left out.
+    /// </summary>
     private const string ChromeSelector =
         "h1, h2, h3, h4, h5, h6, th, button, label, legend, .mud-nav-link-text, .mud-tab, .mud-input-label, .mud-alert-message, " +
         ".ld-empty, .mud-table-pagination-caption, .mud-chip-content, .mud-snackbar, .ld-menu-label, .ld-user-roles, .mud-typography-caption";
@@ -94,7 +97,8 @@ public partial class EveryPageTests(AdminBrowserFixture fx) : IClassFixture<Admi
                 await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{role}-{culture}-{theme}-{slug}.png") });
 
                 var texts = await page.Locator(ChromeSelector).EvaluateAllAsync<string[]>(
-                    "els => els.filter(e => e.offsetParent !== null && !e.closest('[lang]:not(html)') && !e.closest('td')).map(e => e.innerText.trim()).filter(t => t)");
+                    "els => els.filter(e => e.offsetParent !== null && !e.closest('[lang]:not(html)') && !e.closest('td') && !e.closest('[translate=no]'))" +
+                    ".map(e => { const c = e.cloneNode(true); c.querySelectorAll('[translate=no]').forEach(d => d.remove()); return c.textContent.trim(); }).filter(t => t)");
                 foreach (var text in texts)
                     if (OtherLanguage(text, culture) is { } word) problems.Add($"{path}: \"{word}\" in \"{text}\"");
                 var body = await page.InnerTextAsync("main, .ld-main");

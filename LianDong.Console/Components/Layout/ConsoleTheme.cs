@@ -10,19 +10,40 @@ public static class ConsoleTheme
 
     public static readonly MudTheme Theme = new()
     {
+        // Colours chosen for contrast (WCAG AA, checked by axe in EveryPageTests): white text on every filled chip and
+        // button, secondary text dark (light) or bright (dark) enough on the page background.
         PaletteLight = new PaletteLight
         {
             Primary = "#b71c1c",
             Secondary = "#37474f",
+            Info = "#0369a1",
+            Success = "#15803d",
+            Warning = "#a16207",
+            Error = "#b91c1c",
             AppbarBackground = "#b71c1c",
+            AppbarText = "#ffffff",
             Background = "#f6f7f9",
             DrawerBackground = "#ffffff",
+            TextSecondary = "rgba(0,0,0,0.68)",
+            ActionDefault = "rgba(0,0,0,0.62)",
         },
         PaletteDark = new PaletteDark
         {
-            Primary = "#ef9a9a",
+            Primary = "#f19999",
             Secondary = "#b0bec5",
-            AppbarBackground = "#3b1416",
+            Info = "#7cc4fa",
+            Success = "#6ee7a0",
+            Warning = "#fcd34d",
+            Error = "#fca5a5",
+            PrimaryContrastText = "#1f1f1f",
+            InfoContrastText = "#1f1f1f",
+            SuccessContrastText = "#1f1f1f",
+            WarningContrastText = "#1f1f1f",
+            ErrorContrastText = "#1f1f1f",
+            AppbarBackground = "#5c1a1d",
+            AppbarText = "#ffffff",
+            TextSecondary = "rgba(255,255,255,0.75)",
+            ActionDefault = "rgba(255,255,255,0.75)",
         },
         Typography = new Typography
         {
