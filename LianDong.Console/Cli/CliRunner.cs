@@ -49,6 +49,8 @@ public static class CliRunner
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        // The verbs speak English (their messages and reports are read by scripts and outside checks), Identity's too.
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo(Localization.UiCulture.English);
         if (args.Length > 0 && (IsHelp(args[0]) || (!IsVerbInvocation(args) && args.Any(IsHelp))))
         {
             PrintUsage(stdout);

@@ -26,6 +26,8 @@ public sealed class FirstAdminSeeder(
 
     public async Task EnsureAsync(CancellationToken ct)
     {
+        // Start-up messages (the log, a refused configured password) are English, Identity's included.
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo(Localization.UiCulture.English);
         foreach (var role in AppRoles.All)
             if (!await roles.RoleExistsAsync(role))
             {
