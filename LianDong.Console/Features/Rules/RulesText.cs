@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Resources;
+using LianDong.Console.Localization;
 
 namespace LianDong.Console.Features.Rules;
 
@@ -7,11 +6,4 @@ namespace LianDong.Console.Features.Rules;
 /// The rules page's words (RulesText.resx Chinese, RulesText.en.resx English); also the words of compliance messages
 /// wherever the console shows them (the pack form too), through <see cref="RuleWords"/>.
 /// </summary>
-public sealed class RulesText
-{
-    private static readonly ResourceManager Strings = new(typeof(RulesText).FullName!, typeof(RulesText).Assembly);
-
-    public static string Get(string key) => Strings.GetString(key, CultureInfo.CurrentUICulture) ?? key;
-
-    public static string Format(string key, params object?[] args) => string.Format(CultureInfo.CurrentUICulture, Get(key), args);
-}
+public sealed class RulesText : FeatureText<RulesText>;
